@@ -1,0 +1,182 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/leadup/leadup/daemon/calendar"
+	"github.com/leadup/leadup/daemon/clock"
+)
+
+// Store is what the Tracker needs from the state store.
+type Store interface {
+	SyncState(ctx context.Context, calendar string) (SyncState, error)
+	ApplySync(ctx context.Context, u SyncUpdate) ([]Change, error)
+}
+
+// maxErrorBackoff caps the wait between polls while syncs keep failing.
+const maxErrorBackoff = 30 * time.Minute
+
+// Tracker keeps the store's meetings in step with one calendar: it polls the
+// Source, classifies what changed with the Rule, and stores the result with
+// the new cursor in one transaction.
+type Tracker struct {
+	source   calendar.Source
+	store    Store
+	rule     atomic.Pointer[Rule]
+	poll     time.Duration
+	clock    clock.Clock
+	log      *slog.Logger
+	onChange func([]Change)
+	// lastSync is when a sync last succeeded (Unix nanoseconds), for health checks.
+	lastSync atomic.Int64
+}
+
+// TrackerOptions configure a Tracker.
+type TrackerOptions struct {
+	Source calendar.Source
+	Store  Store
+	Rule   *Rule
+	Poll   time.Duration // time between syncs
+	Clock  clock.Clock   // defaults to the system clock
+	Log    *slog.Logger
+	// OnChange, if set, is called after a sync that changed stored meetings.
+	// It must not block: the scheduler uses it to re-plan.
+	OnChange func([]Change)
+}
+
+// NewTracker returns a Tracker; call Run or Sync.
+func NewTracker(o TrackerOptions) *Tracker {
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.OnChange == nil {
+		o.OnChange = func([]Change) {}
+	}
+	t := &Tracker{source: o.Source, store: o.Store, poll: o.Poll, clock: o.Clock, log: o.Log, onChange: o.OnChange}
+	t.rule.Store(o.Rule)
+	return t
+}
+
+// SetRule replaces the boss rule, on a config reload. If it differs, the next
+// sync is a full one, so every event is classified again.
+func (t *Tracker) SetRule(r *Rule) { t.rule.Store(r) }
+
+// LastSync returns when a sync last succeeded; zero if none has.
+func (t *Tracker) LastSync() time.Time {
+	if n := t.lastSync.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// SyncResult reports one sync.
+type SyncResult struct {
+	Full     bool
+	Events   int // events the source reported
+	Requests int // API requests it took
+	Changes  []Change
+}
+
+// Sync runs one sync now.
+func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
+	name := t.source.Name()
+	rule := t.rule.Load()
+	st, err := t.store.SyncState(ctx, name)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	cursor := st.Cursor
+	fp := rule.Fingerprint()
+	if st.Rule != fp && cursor != "" {
+		t.log.Info("boss rule changed; classifying every event again", "calendar", name)
+		cursor = ""
+	}
+	ch, err := t.source.Sync(ctx, cursor)
+	if err != nil {
+		return SyncResult{Requests: ch.Requests}, fmt.Errorf("sync %s: %w", name, err)
+	}
+	u := SyncUpdate{
+		Calendar: name,
+		Full:     ch.Full,
+		Window:   ch.Window,
+		Meetings: make([]Meeting, 0, len(ch.Events)),
+		Cursor:   ch.Cursor,
+		Rule:     fp,
+	}
+	for _, ev := range ch.Events {
+		u.Meetings = append(u.Meetings, rule.Classify(name, ev))
+	}
+	changes, err := t.store.ApplySync(ctx, u)
+	if err != nil {
+		return SyncResult{Requests: ch.Requests}, err
+	}
+	t.lastSync.Store(t.clock.Now().UnixNano())
+	for _, c := range changes {
+		m := findMeeting(u.Meetings, c.Key)
+		t.log.Info("meeting "+describe(c), "meeting", c.Key, "boss", m.Boss, "title", m.Event.Title,
+			"start", m.Event.Start, "why", m.Why)
+	}
+	res := SyncResult{Full: ch.Full, Events: len(ch.Events), Requests: ch.Requests, Changes: changes}
+	t.log.Debug("calendar synced", "calendar", name, "full", res.Full, "events", res.Events,
+		"requests", res.Requests, "changes", len(changes))
+	if len(changes) > 0 {
+		t.onChange(changes)
+	}
+	return res, nil
+}
+
+// Run syncs every poll interval until ctx ends. A failed sync is logged and
+// retried with a growing delay, up to maxErrorBackoff.
+func (t *Tracker) Run(ctx context.Context) error {
+	timer := t.clock.NewTimer(0)
+	defer timer.Stop()
+	failures := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C():
+		}
+		delay := t.poll
+		if _, err := t.Sync(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			failures++
+			delay = min(t.poll<<min(failures-1, 16), max(maxErrorBackoff, t.poll))
+			t.log.Error("calendar sync failed", "calendar", t.source.Name(), "err", err, "retry_in", delay)
+		} else {
+			failures = 0
+		}
+		timer.Reset(delay)
+	}
+}
+
+func findMeeting(ms []Meeting, key string) Meeting {
+	for i := range ms {
+		if ms[i].Key == key {
+			return ms[i]
+		}
+	}
+	return Meeting{Key: key}
+}
+
+func describe(c Change) string {
+	switch {
+	case c.Before == "" && c.After == Active:
+		return "found"
+	case c.Before == c.After && c.Moved:
+		return "moved"
+	case c.Before == c.After:
+		return "updated"
+	default:
+		return string(c.After)
+	}
+}
