@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/leadup/leadup/daemon/googleauth"
+)
+
+var authCommand = command{
+	name:    "auth",
+	summary: "sign in to Google and save leadup's calendar token",
+	usage:   "[-no-browser] [-port N] [-config FILE]",
+	help: `Signs leadup in to your Google account with read-only access to your calendar
+events, and saves the token to google.token_file (mode 0600).
+
+It needs the OAuth client file from Google Cloud (google.client_file); the
+README walks through creating it. leadup opens your browser on Google's
+consent page and listens on 127.0.0.1 for Google to send the browser back.
+
+On a server without a browser, use -no-browser -port 8085: leadup prints a
+URL. On your laptop run "ssh -L 8085:127.0.0.1:8085 you@server", then open the
+URL in the laptop's browser. Google sends the browser to 127.0.0.1:8085, which
+the tunnel carries to leadup on the server.
+
+Run it again whenever leadup says Google no longer accepts its token.`,
+	setup: func(fs *flag.FlagSet) runFunc {
+		noBrowser := fs.Bool("no-browser", false, "print the sign-in URL instead of opening a browser")
+		port := fs.Int("port", 0, "loopback `port` for Google's redirect (0: any free port); pin it to forward it over SSH")
+		return func(ctx context.Context, e *env, args []string) int {
+			return runAuth(ctx, e, *noBrowser, *port)
+		}
+	},
+}
+
+func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
+	if port < 0 || port > 65535 {
+		fmt.Fprintln(e.stderr, "leadup: -port must be between 0 and 65535")
+		return exitConfig
+	}
+	log := e.logger()
+	cfg, code := e.loadConfig(log)
+	if code != exitOK {
+		return code
+	}
+	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, googleauth.ScopeCalendarEventsReadonly)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitConfig
+	}
+	flow := &googleauth.Flow{Config: conf, Port: port, NoBrowser: noBrowser, Out: e.stderr}
+	tok, err := flow.Run(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: sign-in failed: %v\n", err)
+		if errors.Is(err, googleauth.ErrAccessDenied) {
+			fmt.Fprintln(e.stderr, "Run leadup auth again and choose Allow to let leadup read your calendar.")
+		}
+		return exitFail
+	}
+	if err := googleauth.WriteToken(cfg.Google.TokenFile, tok); err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "Signed in. Token saved to %s.\n", cfg.Google.TokenFile)
+
+	// Prove the token works: one sync, and what it found.
+	d, _, code := e.openDaemon(ctx)
+	if code != exitOK {
+		return code
+	}
+	defer d.Close()
+	if _, err := d.SyncMeetings(ctx); err != nil {
+		fmt.Fprintf(e.stderr, "leadup: the token was saved, but reading calendar %q failed: %v\n", cfg.Google.Calendar, err)
+		return exitFail
+	}
+	ms, err := d.UpcomingMeetings(ctx, cfg.Google.Lookahead)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "Calendar %q is readable: %d upcoming meetings with %s. Run \"leadup meetings\" to see them.\n",
+		cfg.Google.Calendar, len(ms), bossNames(cfg))
+	return exitOK
+}

@@ -1,0 +1,22 @@
+// Command leadup helps you lead up: it watches your calendar for meetings
+// with your boss, emails you a prep brief before each one and a follow-up
+// after it, and logs what you reply.
+//
+// Run "leadup help" for the commands.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	// SIGINT and SIGTERM cancel the context; the commands wind down from it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runCommand(ctx, os.Args[1:], os.Stdout, os.Stderr)
+}

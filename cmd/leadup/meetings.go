@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/meeting"
+)
+
+var meetingsCommand = command{
+	name:    "meetings",
+	summary: "list your upcoming meetings with your bosses",
+	usage:   "[-json] [-days N] [-offline] [-config FILE]",
+	help: `Syncs your calendar (one small request when nothing changed) and lists the
+meetings with your bosses that have not ended yet: start time in your
+configured time zone, title, boss, 1:1 or group, and whether the boss declined.
+
+Use it to check that leadup sees the meetings you expect. If one is missing,
+check the boss's addresses in [[boss]] emails and the [filter] settings.
+
+With -json it prints an array of objects with the keys id, title, start, end
+(RFC 3339), boss, one_on_one, boss_declined, event_id and recurring_event_id.`,
+	setup: func(fs *flag.FlagSet) runFunc {
+		asJSON := fs.Bool("json", false, "print JSON instead of a table")
+		days := fs.Int("days", 0, "show the next `N` days (default: google.lookahead)")
+		offline := fs.Bool("offline", false, "do not sync; list what the last sync stored")
+		return func(ctx context.Context, e *env, args []string) int {
+			return runMeetings(ctx, e, *asJSON, *days, *offline)
+		}
+	},
+}
+
+func runMeetings(ctx context.Context, e *env, asJSON bool, days int, offline bool) int {
+	if days < 0 {
+		fmt.Fprintln(e.stderr, "leadup: -days must be 0 or more")
+		return exitConfig
+	}
+	d, cfg, code := e.openDaemon(ctx)
+	if code != exitOK {
+		return code
+	}
+	defer d.Close()
+
+	status := exitOK
+	if !offline {
+		if _, err := d.SyncMeetings(ctx); err != nil {
+			fmt.Fprintf(e.stderr, "leadup: could not sync the calendar: %v\n", err)
+			status = exitFail
+			if last, err := d.LastSync(ctx); err == nil && !last.IsZero() {
+				fmt.Fprintf(e.stderr, "Showing meetings as of the last sync, %s.\n", last.In(cfg.Location).Format("Mon 2 Jan 15:04"))
+			}
+		}
+	}
+	within := cfg.Google.Lookahead
+	if days > 0 {
+		within = time.Duration(days) * 24 * time.Hour
+	}
+	ms, err := d.UpcomingMeetings(ctx, within)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	if asJSON {
+		if err := writeMeetingsJSON(e, cfg, ms); err != nil {
+			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+			return exitFail
+		}
+		return status
+	}
+	writeMeetingsTable(e, cfg, ms, within)
+	return status
+}
+
+// meetingJSON is the -json form of a meeting: a stable interface for scripts.
+type meetingJSON struct {
+	ID               string `json:"id"`
+	Title            string `json:"title"`
+	Start            string `json:"start"`
+	End              string `json:"end"`
+	Boss             string `json:"boss"`
+	OneOnOne         bool   `json:"one_on_one"`
+	BossDeclined     bool   `json:"boss_declined"`
+	EventID          string `json:"event_id"`
+	RecurringEventID string `json:"recurring_event_id"`
+}
+
+func writeMeetingsJSON(e *env, cfg *config.Config, ms []meeting.Meeting) error {
+	out := make([]meetingJSON, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, meetingJSON{
+			ID:               m.Key,
+			Title:            m.Event.Title,
+			Start:            m.Event.Start.In(cfg.Location).Format(time.RFC3339),
+			End:              m.Event.End.In(cfg.Location).Format(time.RFC3339),
+			Boss:             m.Boss,
+			OneOnOne:         m.OneOnOne,
+			BossDeclined:     m.BossDeclined,
+			EventID:          m.Event.ID,
+			RecurringEventID: m.Event.RecurringEventID,
+		})
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+func writeMeetingsTable(e *env, cfg *config.Config, ms []meeting.Meeting, within time.Duration) {
+	span := fmt.Sprintf("the next %d days", int(math.Ceil(within.Hours()/24)))
+	if len(ms) == 0 {
+		fmt.Fprintf(e.stdout, "No meetings with %s in %s.\n", bossNames(cfg), span)
+		return
+	}
+	fmt.Fprintf(e.stdout, "Meetings with your bosses in %s (%s):\n\n", span, cfg.Location)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tTITLE\tBOSS\tKIND\tNOTE")
+	for _, m := range ms {
+		kind := "1:1"
+		if !m.OneOnOne {
+			kind = fmt.Sprintf("group (%d)", people(m))
+		}
+		note := ""
+		if m.BossDeclined {
+			note = "boss declined"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when(m, cfg.Location), oneLine(m.Event.Title), m.Boss, kind, note)
+	}
+	tw.Flush()
+}
+
+// when formats a meeting's time span in loc: "Mon 23 Nov 09:00–09:30".
+func when(m meeting.Meeting, loc *time.Location) string {
+	start, end := m.Event.Start.In(loc), m.Event.End.In(loc)
+	s := start.Format("Mon 2 Jan 15:04") + "–"
+	if y1, m1, d1 := start.Date(); y1 == end.Year() && m1 == end.Month() && d1 == end.Day() {
+		return s + end.Format("15:04")
+	}
+	return s + end.Format("Mon 2 Jan 15:04")
+}
+
+// people counts the people invited, rooms aside.
+func people(m meeting.Meeting) int {
+	n := 0
+	for _, a := range m.Event.Attendees {
+		if !a.Resource {
+			n++
+		}
+	}
+	return n
+}
+
+// oneLine keeps a title from breaking the table: calendar titles are typed by
+// anyone who can invite you.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	if s == "" {
+		return "(no title)"
+	}
+	return s
+}
+
+func bossNames(cfg *config.Config) string {
+	names := make([]string, len(cfg.Bosses))
+	for i, b := range cfg.Bosses {
+		names[i] = b.Name
+	}
+	switch len(names) {
+	case 0:
+		return "your bosses"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
