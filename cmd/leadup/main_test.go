@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	calendarapi "google.golang.org/api/calendar/v3"
+
+	"github.com/leadup/leadup/daemon/calendar/google/googletest"
+	"github.com/leadup/leadup/daemon/googleauth"
+)
+
+// setup writes a config, an OAuth client file and a token pointing at a
+// fake Calendar API, and returns the config path.
+func setup(t *testing.T, srv *googletest.Server, extra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	client := `{"installed":{"client_id":"id.apps.googleusercontent.com","client_secret":"s",
+		"auth_uri":"http://127.0.0.1:1/auth","token_uri":"http://127.0.0.1:1/token"}}`
+	if err := os.WriteFile(filepath.Join(dir, "client_secret.json"), []byte(client), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := &oauth2.Token{AccessToken: "access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	if err := googleauth.WriteToken(filepath.Join(dir, "state", "google-token.json"), tok); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`timezone = "Europe/Berlin"
+state_dir = "state"
+
+[google]
+endpoint = %q
+lookahead = "30d"
+
+[[boss]]
+name = "Dana Whitfield"
+emails = ["dana@example.com"]
+%s`, srv.Endpoint(), extra)
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = runCommand(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// nySeries adds a weekly 09:00 New York meeting with Dana, starting next
+// Monday, four times: across the end of US daylight time if the test runs in
+// late October, and always shown in Berlin time.
+func nySeries(t *testing.T, srv *googletest.Server) time.Time {
+	t.Helper()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := time.Now().In(ny)
+	first := time.Date(n.Year(), n.Month(), n.Day()+1, 9, 0, 0, 0, ny)
+	srv.AddWeekly("primary", &calendarapi.Event{
+		Id:        "dana11",
+		Summary:   "Dana / me 1:1",
+		Start:     &calendarapi.EventDateTime{DateTime: first.Format(time.RFC3339), TimeZone: "America/New_York"},
+		End:       &calendarapi.EventDateTime{DateTime: first.Add(30 * time.Minute).Format(time.RFC3339), TimeZone: "America/New_York"},
+		Organizer: &calendarapi.EventOrganizer{Email: "dana@example.com"},
+		Attendees: []*calendarapi.EventAttendee{
+			{Email: "dana@example.com", Organizer: true, ResponseStatus: "accepted"},
+			{Email: "me@example.com", Self: true, ResponseStatus: "accepted"},
+		},
+	}, 4)
+	return first
+}
+
+func TestMeetingsJSON(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	first := nySeries(t, srv)
+	srv.Put("primary", &calendarapi.Event{
+		Id: "lunch", Summary: "Lunch",
+		Start: &calendarapi.EventDateTime{DateTime: first.Add(3 * time.Hour).Format(time.RFC3339)},
+		End:   &calendarapi.EventDateTime{DateTime: first.Add(4 * time.Hour).Format(time.RFC3339)},
+	})
+	cfg := setup(t, srv, "")
+
+	out, errOut, code := runCLI(t, "meetings", "-json", "-config", cfg)
+	if code != exitOK {
+		t.Fatalf("meetings -json = exit %d, stderr:\n%s", code, errOut)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d meetings, want the 4 instances:\n%s", len(got), out)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	for i, m := range got {
+		for _, k := range []string{"id", "title", "start", "end", "boss", "one_on_one", "boss_declined", "event_id", "recurring_event_id"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("meeting %d lacks %q", i, k)
+			}
+		}
+		start, err := time.Parse(time.RFC3339, m["start"].(string))
+		if err != nil {
+			t.Fatalf("start %q: %v", m["start"], err)
+		}
+		want := first.AddDate(0, 0, 7*i)
+		if !start.Equal(want) {
+			t.Errorf("meeting %d starts %v, want %v", i, start, want)
+		}
+		// Printed in the configured zone, with that zone's offset on that day.
+		if wantText := want.In(berlin).Format(time.RFC3339); m["start"] != wantText {
+			t.Errorf("meeting %d start = %q, want %q", i, m["start"], wantText)
+		}
+		if m["boss"] != "Dana Whitfield" || m["one_on_one"] != true || m["recurring_event_id"] != "dana11" {
+			t.Errorf("meeting %d = %v", i, m)
+		}
+	}
+}
+
+func TestMeetingsTable(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	first := nySeries(t, srv)
+	cfg := setup(t, srv, "")
+
+	out, errOut, code := runCLI(t, "meetings", "-days", "3", "-config", cfg)
+	if code != exitOK {
+		t.Fatalf("meetings = exit %d, stderr:\n%s", code, errOut)
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	for _, want := range []string{"Meetings with your bosses in the next 3 days (Europe/Berlin)", "Dana / me 1:1", "Dana Whitfield", "1:1",
+		first.In(berlin).Format("Mon 2 Jan 15:04") + "–" + first.Add(30*time.Minute).In(berlin).Format("15:04")} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "Dana / me 1:1") != 1 {
+		t.Errorf("-days 3 should show one instance:\n%s", out)
+	}
+
+	// Offline: no request at all.
+	srv.ResetStats()
+	if _, _, code := runCLI(t, "meetings", "-offline", "-config", cfg); code != exitOK {
+		t.Errorf("meetings -offline = exit %d", code)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("meetings -offline made %d requests, want 0", n)
+	}
+}
+
+func TestMeetingsSyncFailure(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	nySeries(t, srv)
+	cfg := setup(t, srv, "")
+	if _, _, code := runCLI(t, "meetings", "-config", cfg); code != exitOK {
+		t.Fatal("first run failed")
+	}
+	srv.FailNext(1, 400, "badRequest")
+	out, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code != exitFail {
+		t.Errorf("meetings with a failing API = exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(errOut, "could not sync the calendar") || !strings.Contains(errOut, "as of the last sync") {
+		t.Errorf("stderr = %q", errOut)
+	}
+	if !strings.Contains(out, "Dana / me 1:1") {
+		t.Errorf("stored meetings not shown after a failed sync:\n%s", out)
+	}
+}
+
+func TestConfigErrorsExit2(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	cfg := setup(t, srv, "\n[google2]\npoll = \"2m\"\n")
+	_, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code != exitConfig {
+		t.Errorf("meetings with an unknown table = exit %d, want %d", code, exitConfig)
+	}
+	if !strings.Contains(errOut, "google2") || !strings.Contains(errOut, "config.toml:12: google2") {
+		t.Errorf("stderr does not name the key and its line:\n%s", errOut)
+	}
+	if _, _, code := runCLI(t, "meetings", "-config", filepath.Join(t.TempDir(), "missing.toml")); code != exitConfig {
+		t.Errorf("missing config = exit %d, want %d", code, exitConfig)
+	}
+	if _, _, code := runCLI(t, "meetings", "-days", "x"); code != exitConfig {
+		t.Errorf("bad flag = exit %d, want %d", code, exitConfig)
+	}
+	if _, _, code := runCLI(t, "frobnicate"); code != exitConfig {
+		t.Errorf("unknown command = exit %d, want %d", code, exitConfig)
+	}
+}
+
+func TestMissingTokenSaysRunAuth(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	cfg := setup(t, srv, "")
+	os.Remove(filepath.Join(filepath.Dir(cfg), "state", "google-token.json"))
+	_, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code == exitOK || !strings.Contains(errOut, "leadup auth") {
+		t.Errorf("meetings without a token = exit %d, stderr %q; want a failure that says to run leadup auth", code, errOut)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	out, _, code := runCLI(t, "help")
+	if code != exitOK || !strings.Contains(out, "meetings") || !strings.Contains(out, "auth") {
+		t.Errorf("help = exit %d:\n%s", code, out)
+	}
+	out, _, code = runCLI(t, "help", "auth")
+	if code != exitOK || !strings.Contains(out, "ssh -L") || !strings.Contains(out, "-no-browser") {
+		t.Errorf("help auth = exit %d:\n%s", code, out)
+	}
+	_, errOut, code := runCLI(t, "meetings", "-h")
+	if code != exitOK || !strings.Contains(errOut, "-json") {
+		t.Errorf("meetings -h = exit %d:\n%s", code, errOut)
+	}
+	out, _, code = runCLI(t, "version")
+	if code != exitOK || !strings.HasPrefix(out, "leadup ") {
+		t.Errorf("version = exit %d, %q", code, out)
+	}
+}
