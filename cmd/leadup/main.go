@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // time zones work on systems without a zoneinfo database
 )
 
 func main() { os.Exit(run()) }

@@ -17,7 +17,7 @@ import (
 var meetingsCommand = command{
 	name:    "meetings",
 	summary: "list your upcoming meetings with your bosses",
-	usage:   "[-json] [-days N] [-offline] [-config FILE]",
+	usage:   "[-json] [-days N] [-offline] [-demo] [-config FILE]",
 	help: `Syncs your calendar (one small request when nothing changed) and lists the
 meetings with your bosses that have not ended yet: start time in your
 configured time zone, title, boss, 1:1 or group, and whether the boss declined.
@@ -25,13 +25,27 @@ configured time zone, title, boss, 1:1 or group, and whether the boss declined.
 Use it to check that leadup sees the meetings you expect. If one is missing,
 check the boss's addresses in [[boss]] emails and the [filter] settings.
 
+With -demo it needs no Google account: it lists the meetings of a built-in
+sample calendar, served by a local stand-in for the Calendar API, through the
+same sync, boss rule and store as the real thing.
+
 With -json it prints an array of objects with the keys id, title, start, end
 (RFC 3339), boss, one_on_one, boss_declined, event_id and recurring_event_id.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		asJSON := fs.Bool("json", false, "print JSON instead of a table")
 		days := fs.Int("days", 0, "show the next `N` days (default: google.lookahead)")
 		offline := fs.Bool("offline", false, "do not sync; list what the last sync stored")
+		demo := fs.Bool("demo", false, "use a built-in sample calendar and configuration (no Google account needed)")
 		return func(ctx context.Context, e *env, args []string) int {
+			if *demo {
+				path, cleanup, err := startSample(time.Now())
+				if err != nil {
+					fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+					return exitFail
+				}
+				defer cleanup()
+				e.configPath = path
+			}
 			return runMeetings(ctx, e, *asJSON, *days, *offline)
 		}
 	},
@@ -120,7 +134,7 @@ func writeMeetingsTable(e *env, cfg *config.Config, ms []meeting.Meeting, within
 		fmt.Fprintf(e.stdout, "No meetings with %s in %s.\n", bossNames(cfg), span)
 		return
 	}
-	fmt.Fprintf(e.stdout, "Meetings with your bosses in %s (%s):\n\n", span, cfg.Location)
+	fmt.Fprintf(e.stdout, "Meetings with your bosses in %s (%s):\n\n", span, zoneName(cfg.Location))
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tTITLE\tBOSS\tKIND\tNOTE")
 	for _, m := range ms {
@@ -135,6 +149,16 @@ func writeMeetingsTable(e *env, cfg *config.Config, ms []meeting.Meeting, within
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", when(m, cfg.Location), oneLine(m.Event.Title), m.Boss, kind, note)
 	}
 	tw.Flush()
+}
+
+// zoneName names loc for people: its IANA name, or for the unnamed local
+// zone its current abbreviation.
+func zoneName(loc *time.Location) string {
+	if loc == time.Local {
+		name, _ := time.Now().In(loc).Zone()
+		return name
+	}
+	return loc.String()
 }
 
 // when formats a meeting's time span in loc: "Mon 23 Nov 09:00–09:30".

@@ -79,7 +79,7 @@ type fixture struct {
 	src    *google.Source
 }
 
-func newFixture(t *testing.T, opts ...func(*google.Options)) *fixture {
+func newFixture(t testing.TB, opts ...func(*google.Options)) *fixture {
 	t.Helper()
 	srv := googletest.NewServer()
 	t.Cleanup(srv.Close)
@@ -424,4 +424,32 @@ func mustZone(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// BenchmarkSteadyStatePoll is the poll that runs every couple of minutes all
+// day: 2,000 events in the window, nothing changed since the last sync.
+func BenchmarkSteadyStatePoll(b *testing.B) {
+	fx := newFixture(b)
+	fx.srv.GenerateWithin("primary", 2000, now, 14, 1)
+	ch, err := fx.src.Sync(context.Background(), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(ch.Events) != 2000 {
+		b.Fatalf("full sync listed %d events, want 2000 in the window", len(ch.Events))
+	}
+	fx.srv.ResetStats()
+	b.ReportAllocs()
+	for b.Loop() {
+		if ch, err = fx.src.Sync(context.Background(), ch.Cursor); err != nil || ch.Full {
+			b.Fatalf("Sync() = full %t, %v", ch.Full, err)
+		}
+	}
+	reqs := fx.srv.Requests()
+	bytes := 0
+	for _, r := range reqs {
+		bytes += r.BodyBytes
+	}
+	b.ReportMetric(float64(len(reqs))/float64(b.N), "requests/op")
+	b.ReportMetric(float64(bytes)/float64(len(reqs)), "resp-bytes/op")
 }
