@@ -1,10 +1,14 @@
 package meeting_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -50,6 +54,10 @@ type harness struct {
 }
 
 func newHarness(t *testing.T) *harness {
+	return newHarnessWith(t, now, meeting.NewRule(bosses, config.Filter{GroupMeetings: true}))
+}
+
+func newHarnessWith(t *testing.T, now time.Time, rule *meeting.Rule) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{srv: googletest.NewServer()}
@@ -72,7 +80,7 @@ func newHarness(t *testing.T) *harness {
 	h.tracker = meeting.NewTracker(meeting.TrackerOptions{
 		Source:   src,
 		Store:    h.store,
-		Rule:     meeting.NewRule(bosses, config.Filter{GroupMeetings: true}),
+		Rule:     rule,
 		Poll:     2 * time.Minute,
 		Clock:    fake,
 		OnChange: func(cs []meeting.Change) { h.changes = append(h.changes, cs) },
@@ -296,5 +304,65 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBossRuleFixture runs the Google-format events of
+// testdata/boss_rule.json through the fake API, the source, the rule and the
+// store. Each event states in extendedProperties.private what leadup should
+// make of it: leadup_status ("none" when it must not be stored),
+// leadup_kind ("1:1" or "group"), leadup_boss, leadup_boss_declined and
+// leadup_start (the instant it starts, in UTC).
+func TestBossRuleFixture(t *testing.T) {
+	data, err := os.ReadFile("testdata/boss_rule.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := meeting.NewRule([]config.Boss{
+		{Name: "Dana Whitfield", Emails: []string{"dana@example.com", "dana.whitfield@corp.example"}},
+		{Name: "Sam Okafor", Emails: []string{"sam@example.com"}},
+	}, config.Filter{GroupMeetings: true, ExcludeTitle: regexp.MustCompile(`(?i)\blunch\b`)})
+	h := newHarnessWith(t, time.Date(2026, 10, 26, 7, 0, 0, 0, time.UTC), rule)
+	if err := h.srv.LoadJSON("primary", bytes.NewReader(data)); err != nil {
+		t.Fatalf("LoadJSON() = %v", err)
+	}
+	h.sync(t)
+
+	var fixture struct {
+		Items []*calendarapi.Event `json:"items"`
+	}
+	if err := json.Unmarshal(data, &fixture); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range fixture.Items {
+		want := it.ExtendedProperties.Private
+		t.Run(it.Id, func(t *testing.T) {
+			ev := calendar.Event{ID: it.Id, RecurringEventID: it.RecurringEventId}
+			if it.OriginalStartTime != nil {
+				ev.OriginalStart, _ = time.Parse(time.RFC3339, it.OriginalStartTime.DateTime)
+			}
+			m, err := h.store.Meeting(context.Background(), meeting.KeyOf("google:primary", &ev))
+			if want["leadup_status"] == "none" {
+				if !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("stored as %s, want not stored", m.Status)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Meeting() = %v, want %s", err, want["leadup_status"])
+			}
+			kind := "group"
+			if m.OneOnOne {
+				kind = "1:1"
+			}
+			if string(m.Status) != want["leadup_status"] || kind != want["leadup_kind"] || m.Boss != want["leadup_boss"] ||
+				m.BossDeclined != (want["leadup_boss_declined"] == "true") {
+				t.Errorf("stored %s %s with %q, boss declined %t; want %s %s with %q, boss declined %s",
+					m.Status, kind, m.Boss, m.BossDeclined, want["leadup_status"], want["leadup_kind"], want["leadup_boss"], want["leadup_boss_declined"])
+			}
+			if s := want["leadup_start"]; s != "" && m.Event.Start.UTC().Format(time.RFC3339) != s {
+				t.Errorf("starts %s, want %s", m.Event.Start.UTC().Format(time.RFC3339), s)
+			}
+		})
 	}
 }
