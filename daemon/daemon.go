@@ -6,8 +6,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -78,7 +76,8 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 func openGoogle(ctx context.Context, cfg *config.Config, o Options) (*google.Source, error) {
 	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, googleauth.ScopeCalendarEventsReadonly)
 	if err != nil {
-		return nil, err
+		return nil, &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
+			Fix: "point it at the Desktop app OAuth client JSON downloaded from Google Cloud (see the README's Google setup)"}
 	}
 	ts, err := googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, o.Log)
 	if err != nil {
@@ -102,9 +101,6 @@ func openGoogle(ctx context.Context, cfg *config.Config, o Options) (*google.Sou
 // Close releases the store.
 func (d *Daemon) Close() error { return d.store.Close() }
 
-// Store returns the daemon's store.
-func (d *Daemon) Store() *store.Store { return d.store }
-
 // SyncMeetings syncs the calendar once now.
 func (d *Daemon) SyncMeetings(ctx context.Context) (meeting.SyncResult, error) {
 	return d.tracker.Sync(ctx)
@@ -124,12 +120,4 @@ func (d *Daemon) LastSync(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return st.SyncedAt, nil
-}
-
-// Run keeps the meetings in sync until ctx ends.
-func (d *Daemon) Run(ctx context.Context) error {
-	if err := d.tracker.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		return fmt.Errorf("calendar tracker: %w", err)
-	}
-	return nil
 }

@@ -155,6 +155,10 @@ func (e *env) openDaemon(ctx context.Context) (*daemon.Daemon, *config.Config, i
 		return nil, nil, code
 	}
 	d, err := daemon.Open(ctx, daemon.Options{Config: cfg, Log: log, UserAgent: "leadup/" + version})
+	if config.IsConfigError(err) {
+		fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
+		return nil, nil, exitConfig
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return nil, nil, exitFail

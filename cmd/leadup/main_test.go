@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,13 +24,18 @@ import (
 // fake Calendar API, and returns the config path.
 func setup(t *testing.T, srv *googletest.Server, extra string) string {
 	t.Helper()
+	tok := &oauth2.Token{AccessToken: "access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	return setupWith(t, srv, extra, "http://127.0.0.1:1/token", tok)
+}
+
+func setupWith(t *testing.T, srv *googletest.Server, extra, tokenURI string, tok *oauth2.Token) string {
+	t.Helper()
 	dir := t.TempDir()
 	client := `{"installed":{"client_id":"id.apps.googleusercontent.com","client_secret":"s",
-		"auth_uri":"http://127.0.0.1:1/auth","token_uri":"http://127.0.0.1:1/token"}}`
+		"auth_uri":"http://127.0.0.1:1/auth","token_uri":"` + tokenURI + `"}}`
 	if err := os.WriteFile(filepath.Join(dir, "client_secret.json"), []byte(client), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	tok := &oauth2.Token{AccessToken: "access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
 	if err := googleauth.WriteToken(filepath.Join(dir, "state", "google-token.json"), tok); err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +253,86 @@ func TestMeetingsDemo(t *testing.T) {
 	for _, unwanted := range []string{"Team standup", "Vendor demo", "Focus:", "offsite"} {
 		if strings.Contains(out, unwanted) {
 			t.Errorf("demo output lists %q, which is not a meeting with a boss:\n%s", unwanted, out)
+		}
+	}
+}
+
+func TestExpiredTokenIsRefreshedAndSaved(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	nySeries(t, srv)
+	srv.AcceptTokens("fresh-access")
+	var refreshes int
+	grant := "ok"
+	tokenEndpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Form.Get("grant_type") != "refresh_token" || r.Form.Get("refresh_token") != "refresh" {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		refreshes++
+		w.Header().Set("Content-Type", "application/json")
+		if grant != "ok" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":"invalid_grant","error_description":"Token has been expired or revoked."}`)
+			return
+		}
+		fmt.Fprint(w, `{"access_token":"fresh-access","token_type":"Bearer","expires_in":3599,"scope":"https://www.googleapis.com/auth/calendar.events.readonly"}`)
+	}))
+	defer tokenEndpoint.Close()
+	expired := &oauth2.Token{AccessToken: "old-access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: time.Now().Add(-time.Minute)}
+	cfg := setupWith(t, srv, "", tokenEndpoint.URL, expired)
+
+	if _, errOut, code := runCLI(t, "meetings", "-config", cfg); code != exitOK {
+		t.Fatalf("meetings with an expired token = exit %d:\n%s", code, errOut)
+	}
+	if refreshes != 1 {
+		t.Errorf("token refreshed %d times, want 1", refreshes)
+	}
+	path := filepath.Join(filepath.Dir(cfg), "state", "google-token.json")
+	saved, err := googleauth.ReadToken(path)
+	if err != nil || saved.AccessToken != "fresh-access" || saved.RefreshToken != "refresh" {
+		t.Errorf("saved token = %+v, %v; want the refreshed access token and the old refresh token", saved, err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("token file mode = %v, %v; want 0600", fi.Mode().Perm(), err)
+	}
+
+	// Google revokes the grant: the error says what to do.
+	expired.AccessToken = "old-access"
+	if err := googleauth.WriteToken(path, expired); err != nil {
+		t.Fatal(err)
+	}
+	grant = "revoked"
+	_, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code != exitFail || !strings.Contains(errOut, "leadup auth") || !strings.Contains(errOut, "7 days") {
+		t.Errorf("meetings after invalid_grant = exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+func TestMissingClientFileExit2(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	cfg := setup(t, srv, "")
+	os.Remove(filepath.Join(filepath.Dir(cfg), "client_secret.json"))
+	_, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code != exitConfig || !strings.Contains(errOut, "google.client_file") {
+		t.Errorf("meetings without a client file = exit %d, stderr:\n%s", code, errOut)
+	}
+}
+
+func TestOneLineDefusesTitles(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Dana / me", "Dana / me"},
+		{"two\nlines\tand  tabs", "two lines and tabs"},
+		{"\x1b[2J\x1b]0;pwned\x07Budget", "[2J]0;pwnedBudget"},
+		{"\u202eevil\u202c sync", "evil sync"},
+		{"", "(no title)"},
+		{strings.Repeat("é", 70), strings.Repeat("é", 59) + "…"},
+	}
+	for _, tt := range tests {
+		if got := oneLine(tt.in); got != tt.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/meeting"
@@ -182,9 +183,19 @@ func people(m meeting.Meeting) int {
 	return n
 }
 
-// oneLine keeps a title from breaking the table: calendar titles are typed by
-// anyone who can invite you.
+// oneLine keeps a title from breaking the table or the terminal: calendar
+// titles are typed by anyone who can invite you, so control characters
+// (escape sequences among them) and bidirectional overrides are dropped.
 func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r), r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > 60 {
 		s = string(r[:59]) + "…"
