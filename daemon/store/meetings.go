@@ -288,3 +288,9 @@ func scanMeeting(r interface{ Scan(...any) error }) (meeting.Meeting, error) {
 	}
 	return m, nil
 }
+
+// MeetingsSince returns the meetings of any status that end after t,
+// earliest first: what the scheduler plans over.
+func (s *Store) MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeting, error) {
+	return s.Meetings(ctx, Query{From: t})
+}

@@ -1,0 +1,89 @@
+// Package outbox delivers the emails leadup has decided to send, exactly
+// once as far as the protocol allows.
+//
+// A message enters the outbox complete (its final bytes and Message-ID) in
+// one transaction, before any SMTP exchange: that row is the intent. The
+// Deliverer then marks it sending, talks SMTP, and marks it sent; a failure
+// that a retry can help is retried with backoff until the message expires
+// (a brief is useless once its meeting has started); any other failure
+// marks it failed, visible in `leadup status`.
+//
+// The one window the protocol leaves open is between the server accepting
+// DATA and our commit of "sent": a crash there leaves the row in sending,
+// and on restart the message is sent again with the same Message-ID (mail
+// stores and clients collapse copies with the same Message-ID). With a
+// mailbox to check, the Verifier looks for that Message-ID first.
+package outbox
+
+import (
+	"context"
+	"time"
+)
+
+// Kinds of message.
+const (
+	KindBrief    = "brief"
+	KindFollowup = "followup"
+	KindNotice   = "notice"
+)
+
+// States of a message.
+const (
+	StateQueued  = "queued"  // waiting for its next attempt
+	StateSending = "sending" // an SMTP exchange was started and not recorded as finished
+	StateSent    = "sent"
+	StateFailed  = "failed" // given up: permanent error, or expired
+)
+
+// Message is one outbox row.
+type Message struct {
+	ID           int64
+	MessageID    string // without angle brackets
+	MeetingKey   string
+	Kind         string
+	Variant      string    // see the outbox table: lead seconds, notice kind…
+	MeetingStart time.Time // the start the message tells
+	Late         bool
+	ReplyToken   string
+	State        string
+	Attempts     int
+	NextAttempt  time.Time
+	Expires      time.Time
+	LastError    string
+	EnvelopeFrom string
+	EnvelopeTo   []string
+	Subject      string
+	Body         []byte // the complete RFC 5322 message; empty in listings
+	Created      time.Time
+	Updated      time.Time
+	Sent         time.Time // zero until sent
+}
+
+// Store is the outbox's persistence.
+type Store interface {
+	// NextDue returns the queued message with the earliest next attempt at
+	// or before now, and false if there is none.
+	NextDue(ctx context.Context, now time.Time) (Message, bool, error)
+	// NextAttempt returns when the earliest queued message is due, and
+	// false if none is queued.
+	NextAttempt(ctx context.Context) (time.Time, bool, error)
+	// MarkSending records that an attempt starts now.
+	MarkSending(ctx context.Context, id int64, now time.Time) error
+	MarkSent(ctx context.Context, id int64, now time.Time) error
+	MarkRetry(ctx context.Context, id int64, next time.Time, errText string, now time.Time) error
+	MarkFailed(ctx context.Context, id int64, errText string, now time.Time) error
+	// Unfinished returns the messages left in sending by an unclean stop.
+	Unfinished(ctx context.Context) ([]Message, error)
+}
+
+// Sender sends a message over SMTP.
+type Sender interface {
+	Send(ctx context.Context, from string, to []string, msg []byte) error
+}
+
+// Verifier looks for a message in the user's mailbox by Message-ID, to
+// settle whether an interrupted send went out. found is meaningful only
+// when err is nil.
+type Verifier interface {
+	Delivered(ctx context.Context, messageID string) (found bool, err error)
+}

@@ -1,0 +1,188 @@
+// Package replytoken mints and checks the tokens that tie a reply to the
+// follow-up it answers. A token travels in the follow-up's Message-ID and,
+// when the user's Reply-To allows it, in a plus-address
+// (me+leadup-TOKEN@example.com), so a reply carries it back in In-Reply-To,
+// References or To.
+//
+// A token is 24 bytes in lowercase base32 (39 characters, no padding):
+//
+//	meeting ref (5) | expiry day (3) | HMAC-SHA256 (first 16 bytes)
+//
+// The meeting ref is the first 5 bytes of SHA-256 of the meeting key; the
+// expiry is a day number since 1970; the MAC, keyed by a 32-byte secret kept
+// in the state directory, covers both. Without the secret nobody can forge a
+// token, change its meeting or extend it.
+package replytoken
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// KeyFile is the secret's file name in the state directory.
+const KeyFile = "reply-token.key"
+
+const (
+	keySize    = 32
+	refSize    = 5
+	daySize    = 3
+	macSize    = 16 // 128 bits
+	rawSize    = refSize + daySize + macSize
+	macContext = "leadup reply token v1"
+	day        = 24 * time.Hour
+)
+
+// Len is the length of a token.
+var Len = encoding.EncodedLen(rawSize)
+
+// Errors from Verify.
+var (
+	ErrMalformed = errors.New("not a reply token")
+	ErrForged    = errors.New("reply token does not verify")
+	ErrExpired   = errors.New("reply token expired")
+)
+
+var encoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// Minter mints and verifies tokens with one key.
+type Minter struct{ key []byte }
+
+// New returns a Minter for key, which must be 32 bytes.
+func New(key []byte) (*Minter, error) {
+	if len(key) != keySize {
+		return nil, fmt.Errorf("reply token key: %d bytes, want %d", len(key), keySize)
+	}
+	return &Minter{key: append([]byte(nil), key...)}, nil
+}
+
+// LoadOrCreate reads the key from dir/KeyFile, creating it with mode 0600
+// from crypto/rand on first start.
+func LoadOrCreate(dir string) (*Minter, error) {
+	path := filepath.Join(dir, KeyFile)
+	key, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		key = make([]byte, keySize)
+		rand.Read(key) // never fails (Go 1.24+)
+		switch err = writeNew(path, key); {
+		case errors.Is(err, fs.ErrExist):
+			// Another process created it first: use theirs.
+			key, err = os.ReadFile(path)
+		case err != nil:
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read reply token key: %w", err)
+	}
+	return New(key)
+}
+
+// writeNew creates path exclusively with mode 0600 and syncs it.
+func writeNew(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create state directory: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create reply token key: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("write reply token key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("write reply token key: %w", err)
+	}
+	return f.Close()
+}
+
+// Ref returns the meeting reference a token for meetingKey carries, in hex.
+func Ref(meetingKey string) string {
+	sum := sha256.Sum256([]byte(meetingKey))
+	return hex.EncodeToString(sum[:refSize])
+}
+
+// Mint returns a token for meetingKey that is valid until the end of the
+// (UTC) day of expires.
+func (m *Minter) Mint(meetingKey string, expires time.Time) string {
+	var raw [rawSize]byte
+	sum := sha256.Sum256([]byte(meetingKey))
+	copy(raw[:refSize], sum[:refSize])
+	d := expires.Unix() / int64(day/time.Second)
+	raw[refSize], raw[refSize+1], raw[refSize+2] = byte(d>>16), byte(d>>8), byte(d)
+	copy(raw[refSize+daySize:], m.mac(raw[:refSize+daySize]))
+	return encoding.EncodeToString(raw[:])
+}
+
+// Verify checks token at now and returns the meeting reference it carries
+// (compare it with Ref of the meeting it claims to answer) and its expiry.
+func (m *Minter) Verify(token string, now time.Time) (ref string, expires time.Time, err error) {
+	if len(token) != Len {
+		return "", time.Time{}, ErrMalformed
+	}
+	raw, err := encoding.DecodeString(strings.ToLower(token))
+	if err != nil || len(raw) != rawSize {
+		return "", time.Time{}, ErrMalformed
+	}
+	if !hmac.Equal(raw[refSize+daySize:], m.mac(raw[:refSize+daySize])) {
+		return "", time.Time{}, ErrForged
+	}
+	d := int64(raw[refSize])<<16 | int64(raw[refSize+1])<<8 | int64(raw[refSize+2])
+	expires = time.Unix((d+1)*int64(day/time.Second), 0).Add(-time.Second)
+	if now.After(expires) {
+		return "", expires, ErrExpired
+	}
+	return hex.EncodeToString(raw[:refSize]), expires, nil
+}
+
+func (m *Minter) mac(data []byte) []byte {
+	h := hmac.New(sha256.New, m.key)
+	h.Write([]byte(macContext))
+	h.Write(data)
+	return h.Sum(nil)[:macSize]
+}
+
+// Find returns the first well-formed token-length run of base32 characters
+// in s that follows "leadup-" or "leadup." (as in a plus-address or a
+// Message-ID), or "" if there is none. It does not verify it.
+func Find(s string) string {
+	s = strings.ToLower(s)
+	for _, prefix := range []string{"leadup-", "leadup."} {
+		for i := strings.Index(s, prefix); i >= 0; {
+			rest := s[i+len(prefix):]
+			if len(rest) >= Len && isToken(rest[:Len]) && (len(rest) == Len || !isTokenChar(rest[Len])) {
+				return rest[:Len]
+			}
+			next := strings.Index(rest, prefix)
+			if next < 0 {
+				break
+			}
+			i += len(prefix) + next
+		}
+	}
+	return ""
+}
+
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isTokenChar(c byte) bool { return c >= 'a' && c <= 'z' || c >= '2' && c <= '7' }

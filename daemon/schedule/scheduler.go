@@ -1,0 +1,201 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/leadup/leadup/daemon/clock"
+	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/outbox"
+)
+
+const (
+	// maxSleep bounds the wait for the next job. Timers run on the
+	// monotonic clock, which stops while a laptop sleeps; waking at least
+	// this often keeps a resumed machine from sending hours late.
+	maxSleep = 5 * time.Minute
+	// retryAfterError is the wait after a failed plan or a job that could
+	// not be written, so that a persistent fault does not spin.
+	retryAfterError = time.Minute
+	// CrashQueued is the crash point after a job is written to the outbox.
+	CrashQueued = "queued"
+)
+
+// Store is what the scheduler needs from the state store.
+type Store interface {
+	// MeetingsSince returns the meetings of any status that end after t.
+	MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeting, error)
+	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
+	Enqueue(ctx context.Context, m outbox.Message) (bool, error)
+}
+
+// Composer writes the email for a job: rendered, encoded, addressed.
+type Composer interface {
+	Compose(ctx context.Context, j Job) (outbox.Message, error)
+}
+
+// Options configure a Scheduler.
+type Options struct {
+	Store    Store
+	Composer Composer
+	Config   Config
+	Clock    clock.Clock
+	Log      *slog.Logger
+	// Queued is called after jobs were written to the outbox: the
+	// deliverer's Kick.
+	Queued func()
+	// Crash, if set, is called at crash points (tests kill the process).
+	Crash func(point string)
+}
+
+// Scheduler sleeps until the next job is due, or until Kick says the
+// meetings changed, then writes the due jobs to the outbox.
+type Scheduler struct {
+	o    Options
+	cfg  atomic.Pointer[Config]
+	kick chan struct{}
+
+	mu       sync.Mutex
+	upcoming []Job // as of the last plan, for status reports
+}
+
+// New returns a Scheduler; call Run.
+func New(o Options) *Scheduler {
+	if o.Clock == nil {
+		o.Clock = clock.System{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Queued == nil {
+		o.Queued = func() {}
+	}
+	if o.Crash == nil {
+		o.Crash = func(string) {}
+	}
+	s := &Scheduler{o: o, kick: make(chan struct{}, 1)}
+	s.SetConfig(o.Config)
+	return s
+}
+
+// SetConfig replaces the configuration, on reload, and re-plans.
+func (s *Scheduler) SetConfig(c Config) {
+	s.cfg.Store(&c)
+	s.Kick()
+}
+
+// Kick makes the scheduler re-plan now. It never blocks; the calendar
+// tracker calls it when meetings change.
+func (s *Scheduler) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Upcoming returns the jobs planned for later, earliest first, as of the
+// last plan.
+func (s *Scheduler) Upcoming() []Job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Job(nil), s.upcoming...)
+}
+
+// Run plans and dispatches until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) error {
+	timer := s.o.Clock.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C():
+		case <-s.kick:
+		}
+		next, err := s.Tick(ctx)
+		wait := maxSleep
+		switch {
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.o.Log.Error("scheduling failed", "err", err)
+			wait = retryAfterError
+		case !next.IsZero():
+			wait = min(max(next.Sub(s.o.Clock.Now()), 0), maxSleep)
+		}
+		timer.Reset(wait)
+	}
+}
+
+// Tick plans at the current time, writes the due jobs to the outbox, and
+// returns when the next job falls due (zero if none is planned).
+func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
+	cfg := s.cfg.Load()
+	now := s.o.Clock.Now()
+	ms, err := s.o.Store.MeetingsSince(ctx, now.Add(-FollowupWindow-cfg.FollowupAfter))
+	if err != nil {
+		return time.Time{}, err
+	}
+	keys := make([]string, len(ms))
+	for i, m := range ms {
+		keys[i] = m.Key
+	}
+	existing, err := s.o.Store.OutboxForMeetings(ctx, keys)
+	if err != nil {
+		return time.Time{}, err
+	}
+	due, upcoming := Plan(now, *cfg, ms, existing)
+	s.mu.Lock()
+	s.upcoming = upcoming
+	s.mu.Unlock()
+
+	var next time.Time
+	if len(upcoming) > 0 {
+		next = upcoming[0].Due
+	}
+	queued, failed := 0, 0
+	for _, j := range due {
+		if err := s.dispatch(ctx, j); err != nil {
+			if ctx.Err() != nil {
+				return next, ctx.Err()
+			}
+			failed++
+			s.o.Log.Error("could not write email", "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "kind", j.Kind, "err", err)
+			continue
+		}
+		queued++
+	}
+	if queued > 0 {
+		s.o.Queued()
+	}
+	if failed > 0 {
+		// The failed jobs are still due: try again soon, not at once.
+		retry := now.Add(retryAfterError)
+		if next.IsZero() || retry.Before(next) {
+			next = retry
+		}
+	}
+	return next, nil
+}
+
+func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
+	msg, err := s.o.Composer.Compose(ctx, j)
+	if err != nil {
+		return fmt.Errorf("compose %s: %w", j.Kind, err)
+	}
+	inserted, err := s.o.Store.Enqueue(ctx, msg)
+	if err != nil {
+		return err
+	}
+	s.o.Crash(CrashQueued)
+	if inserted {
+		s.o.Log.Info("queued "+j.Kind, "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "title", j.Meeting.Event.Title,
+			"due", j.Due, "late", j.Late, "message_id", msg.MessageID)
+	}
+	return nil
+}

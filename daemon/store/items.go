@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leadup/leadup/daemon/meeting"
+)
+
+// Item kinds in the meeting log.
+const (
+	ItemDecision = "decision"
+	ItemAction   = "action"
+	ItemFeedback = "feedback"
+	ItemPoint    = "point" // a talking point for the next meeting
+	ItemNote     = "note"
+)
+
+// Item is one entry of the meeting log.
+type Item struct {
+	ID         int64
+	Boss       string // the boss's configured name
+	MeetingKey string // "" for a talking point queued between meetings
+	Kind       string
+	Owner      string // actions: "me", "boss" or a name
+	Text       string
+	Due        time.Time // zero if none
+	Created    time.Time
+	Done       time.Time // zero while open
+}
+
+func unixOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+// AddItem stores it and returns its id.
+func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
+	created := it.Created
+	if created.IsZero() {
+		created = s.now()
+	}
+	var key any
+	if it.MeetingKey != "" {
+		key = it.MeetingKey
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done))
+	if err != nil {
+		return 0, fmt.Errorf("add %s item: %w", it.Kind, err)
+	}
+	return res.LastInsertId()
+}
+
+const itemColumns = `id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at`
+
+func (s *Store) items(ctx context.Context, where string, args ...any) ([]Item, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list items: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		var due, done sql.NullInt64
+		var created int64
+		if err := rows.Scan(&it.ID, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done); err != nil {
+			return nil, fmt.Errorf("list items: %w", err)
+		}
+		it.Created = time.Unix(created, 0)
+		if due.Valid {
+			it.Due = time.Unix(due.Int64, 0)
+		}
+		if done.Valid {
+			it.Done = time.Unix(done.Int64, 0)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list items: %w", err)
+	}
+	return out, nil
+}
+
+// OpenActions returns the open action items with boss, oldest first.
+func (s *Store) OpenActions(ctx context.Context, boss string) ([]Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at IS NULL ORDER BY created_at, id`, boss)
+}
+
+// ClosedActionsSince returns the action items with boss closed at or after
+// since, in the order they were closed.
+func (s *Store) ClosedActionsSince(ctx context.Context, boss string, since time.Time) ([]Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at >= ? ORDER BY done_at, id`, boss, since.Unix())
+}
+
+// OpenTalkingPoints returns the talking points for boss not yet raised,
+// oldest first.
+func (s *Store) OpenTalkingPoints(ctx context.Context, boss string) ([]Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'point' AND done_at IS NULL ORDER BY created_at, id`, boss)
+}
+
+// MeetingItems returns the items logged for a meeting, of the given kind,
+// in the order they were logged.
+func (s *Store) MeetingItems(ctx context.Context, key, kind string) ([]Item, error) {
+	return s.items(ctx, `meeting_key = ? AND kind = ? ORDER BY created_at, id`, key, kind)
+}
+
+// PreviousMeeting returns the latest active meeting with boss that started
+// before before, and false if there is none.
+func (s *Store) PreviousMeeting(ctx context.Context, boss string, before time.Time) (meeting.Meeting, bool, error) {
+	r := s.db.QueryRowContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined, event
+		FROM meetings WHERE boss = ? AND status = 'active' AND start_at < ? ORDER BY start_at DESC LIMIT 1`, boss, before.Unix())
+	m, err := scanMeeting(r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, false, nil
+	}
+	if err != nil {
+		return m, false, fmt.Errorf("find previous meeting with %s: %w", boss, err)
+	}
+	return m, true, nil
+}
