@@ -1,14 +1,19 @@
 // Package daemon assembles leadup from its parts: it opens the store, builds
-// the calendar source with its Google credentials, and runs the loops. The
-// commands in cmd/leadup are thin layers over it, and tests start it without
-// signals or a terminal.
+// the calendar source with its Google credentials, the scheduler, the
+// composer and the outbox's deliverer, and runs the loops. The commands in
+// cmd/leadup are thin layers over it, and tests start it without signals or
+// a terminal.
 package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	netmail "net/mail"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -18,7 +23,12 @@ import (
 	"github.com/leadup/leadup/daemon/clock"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
+	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/outbox"
+	"github.com/leadup/leadup/daemon/render"
+	"github.com/leadup/leadup/daemon/replytoken"
+	"github.com/leadup/leadup/daemon/schedule"
 	"github.com/leadup/leadup/daemon/store"
 )
 
@@ -28,20 +38,30 @@ type Options struct {
 	Log       *slog.Logger // defaults to discarding
 	Clock     clock.Clock  // defaults to the system clock
 	UserAgent string       // sent to Google, e.g. "leadup/1.0"
+	// Sender overrides the SMTP client built from the configuration (tests).
+	Sender outbox.Sender
+	// Crash, if set, is called at the crash points of the scheduler and the
+	// outbox; crash tests kill the process there.
+	Crash func(point string)
 }
 
 // Daemon is an assembled leadup. Close it when done.
 type Daemon struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	clock   clock.Clock
-	store   *store.Store
-	source  calendar.Source
-	tracker *meeting.Tracker
+	cfg       *config.Config
+	log       *slog.Logger
+	clock     clock.Clock
+	store     *store.Store
+	tokens    *googleauth.TokenSource
+	source    calendar.Source
+	tracker   *meeting.Tracker
+	composer  *composer
+	scheduler *schedule.Scheduler
+	deliverer *outbox.Deliverer
 }
 
-// Open opens the store and builds the calendar source. It talks to no server:
-// a missing or expired Google token shows up on the first sync.
+// Open opens the store and assembles the daemon. It talks to no server: a
+// missing or expired Google token shows up on the first sync. A missing or
+// broken email template is an error here, not when a message is due.
 func Open(ctx context.Context, o Options) (*Daemon, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -50,43 +70,83 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		o.Clock = clock.System{}
 	}
 	cfg := o.Config
+	rnd, err := render.New(cfg.TemplatesDir)
+	if err != nil {
+		return nil, &config.Error{File: cfg.Path, Key: "templates_dir", Msg: err.Error(), Fix: "fix or remove the template named"}
+	}
+	minter, err := replytoken.LoadOrCreate(cfg.StateDir)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, filepath.Join(cfg.StateDir, store.FileName), store.Options{Now: o.Clock.Now, Log: o.Log})
 	if err != nil {
 		return nil, err
 	}
-	src, err := openGoogle(ctx, cfg, o)
-	if err != nil {
+	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st}
+	if err := d.openGoogle(ctx, o); err != nil {
 		st.Close()
 		return nil, err
 	}
-	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, source: src}
+	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
+
+	sender := o.Sender
+	if sender == nil && cfg.HasSMTP() {
+		sender = d.smtp()
+	}
+	d.deliverer = outbox.NewDeliverer(outbox.Options{
+		Store:       st,
+		Sender:      sender,
+		IsPermanent: mail.IsPermanent,
+		Clock:       o.Clock,
+		Log:         o.Log,
+		Crash:       o.Crash,
+	})
+	d.scheduler = schedule.New(schedule.Options{
+		Store:    st,
+		Composer: d.composer,
+		Config:   scheduleConfig(cfg),
+		Clock:    o.Clock,
+		Log:      o.Log,
+		Queued:   d.deliverer.Kick,
+		Crash:    o.Crash,
+	})
 	d.tracker = meeting.NewTracker(meeting.TrackerOptions{
-		Source: src,
-		Store:  st,
-		Rule:   meeting.NewRule(cfg.Bosses, cfg.Filter),
-		Poll:   cfg.Google.Poll,
-		Clock:  o.Clock,
-		Log:    o.Log,
+		Source:   d.source,
+		Store:    st,
+		Rule:     meeting.NewRule(cfg.Bosses, cfg.Filter),
+		Poll:     cfg.Google.Poll,
+		Clock:    o.Clock,
+		Log:      o.Log,
+		OnChange: func([]meeting.Change) { d.scheduler.Kick() },
 	})
 	return d, nil
 }
 
+func scheduleConfig(cfg *config.Config) schedule.Config {
+	return schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices}
+}
+
 // openGoogle builds the Google Calendar source. Its HTTP client carries the
 // saved OAuth token and writes back every refreshed one.
-func openGoogle(ctx context.Context, cfg *config.Config, o Options) (*google.Source, error) {
-	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, googleauth.ScopeCalendarEventsReadonly)
+func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
+	cfg := d.cfg
+	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
+	if cfg.HasSMTP() && cfg.SMTP.Auth == config.AuthXOAUTH2 {
+		scopes = append(scopes, googleauth.ScopeMail)
+	}
+	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, scopes...)
 	if err != nil {
-		return nil, &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
+		return &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
 			Fix: "point it at the Desktop app OAuth client JSON downloaded from Google Cloud (see the README's Google setup)"}
 	}
 	ts, err := googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, o.Log)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Not oauth2.NewClient: it wraps the source in a ReuseTokenSource whose
 	// cache Invalidate could not reach. Our TokenSource caches by itself.
 	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: http.DefaultTransport}}
-	return google.New(ctx, google.Options{
+	src, err := google.New(ctx, google.Options{
 		CalendarID: cfg.Google.Calendar,
 		Lookahead:  cfg.Google.Lookahead,
 		Endpoint:   cfg.Google.Endpoint,
@@ -96,6 +156,31 @@ func openGoogle(ctx context.Context, cfg *config.Config, o Options) (*google.Sou
 		Clock:      o.Clock,
 		Log:        o.Log,
 	})
+	if err != nil {
+		return err
+	}
+	d.tokens, d.source = ts, src
+	return nil
+}
+
+// smtp builds the SMTP client from the configuration.
+func (d *Daemon) smtp() *mail.SMTP {
+	c := d.cfg.SMTP
+	s := &mail.SMTP{
+		Host:     c.Host,
+		Port:     c.Port,
+		Security: mail.Security(c.Security),
+		Auth:     mail.Auth(c.Auth),
+		Username: c.Username,
+		Timeout:  c.Timeout,
+	}
+	if c.Password.IsSet() {
+		s.Password = c.Password.Reveal
+	}
+	if c.Auth == config.AuthXOAUTH2 {
+		s.Tokens = d.tokens
+	}
+	return s
 }
 
 // Close releases the store.
@@ -121,3 +206,67 @@ func (d *Daemon) LastSync(ctx context.Context) (time.Time, error) {
 	}
 	return st.SyncedAt, nil
 }
+
+// Run runs the daemon until ctx ends: the calendar tracker, the scheduler
+// and the outbox's deliverer, each in its own goroutine. It returns once all
+// three have stopped; an SMTP exchange under way is let finish.
+func (d *Daemon) Run(ctx context.Context) error {
+	if err := d.cfg.CheckDelivery(); err != nil {
+		return err
+	}
+	loops := []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"calendar tracker", d.tracker.Run},
+		{"scheduler", d.scheduler.Run},
+		{"deliverer", d.deliverer.Run},
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(loops))
+	for i, l := range loops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := l.run(ctx); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", l.name, err)
+				cancel() // one loop failing stops the daemon: systemd restarts it
+			}
+		}()
+	}
+	d.log.Info("leadup running", "calendar", d.source.Name(), "bosses", len(d.cfg.Bosses), "leads", d.cfg.Brief.Before)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Preview composes the email for a job without queuing it, and returns
+// the message and its rendered parts.
+func (d *Daemon) Preview(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
+	c := *d.composer
+	if c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
+		// Previewing needs no mail settings: stand in for the missing ones.
+		cfg := *c.cfg
+		if cfg.Mail.From == nil {
+			cfg.Mail.From = &netmail.Address{Name: "leadup", Address: "leadup@localhost"}
+		}
+		if cfg.Mail.To == nil {
+			cfg.Mail.To = &netmail.Address{Address: "you@localhost"}
+		}
+		c.cfg = &cfg
+	}
+	return c.compose(ctx, j)
+}
+
+// Plan returns the plan as it stands now: the jobs due (not yet queued) and
+// those upcoming, for status reports.
+func (d *Daemon) Plan(ctx context.Context) (due, upcoming []schedule.Job, err error) {
+	return schedule.Current(ctx, d.store, scheduleConfig(d.cfg), d.clock.Now())
+}
+
+// Store returns the daemon's store, for status reports.
+func (d *Daemon) Store() *store.Store { return d.store }
+
+// Clock returns the daemon's clock.
+func (d *Daemon) Clock() clock.Clock { return d.clock }

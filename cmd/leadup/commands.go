@@ -30,6 +30,9 @@ type command struct {
 	summary string
 	usage   string // after "leadup NAME"
 	help    string // paragraphs shown by -h
+	// logLevel is the default of -log-level: "warn" unless set, so that
+	// interactive commands print only their results.
+	logLevel string
 	// setup registers the command's own flags on fs and returns the function
 	// that runs it, which reads those flags' values.
 	setup func(fs *flag.FlagSet) runFunc
@@ -45,7 +48,7 @@ type env struct {
 }
 
 func commands() []command {
-	return []command{authCommand, meetingsCommand, versionCommand}
+	return []command{runDaemonCommand, authCommand, meetingsCommand, statusCommand, previewCommand, versionCommand}
 }
 
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -100,7 +103,11 @@ func (c command) flags(e *env) (*flag.FlagSet, runFunc) {
 	fs := flag.NewFlagSet("leadup "+c.name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.StringVar(&e.configPath, "config", config.DefaultPath(), "configuration `file`")
-	fs.StringVar(&e.logLevel, "log-level", "warn", "log `level`: debug, info, warn or error")
+	level := c.logLevel
+	if level == "" {
+		level = "warn"
+	}
+	fs.StringVar(&e.logLevel, "log-level", level, "log `level`: debug, info, warn or error")
 	run := c.setup(fs)
 	fs.Usage = func() {
 		out := fs.Output()

@@ -1,5 +1,6 @@
 // Package config reads leadup's TOML configuration file: which calendar to
-// watch, who the bosses are, and where state lives.
+// watch, who the bosses are, where state lives, and when and how to send
+// email.
 //
 // The file is decoded into a raw struct whose fields can tell "unset" from
 // "empty", defaults are applied, and the values are validated into a typed
@@ -47,9 +48,19 @@ type Config struct {
 	Path     string         // absolute path of the file it was loaded from
 	Location *time.Location // from `timezone`
 	StateDir string         // absolute
-	Google   Google
-	Bosses   []Boss
-	Filter   Filter
+	// TemplatesDir is an absolute directory whose files replace the
+	// built-in email templates of the same name, or "" for none.
+	TemplatesDir string
+	Google       Google
+	Bosses       []Boss
+	Filter       Filter
+	Brief        Brief
+	Followup     Followup
+	Mail         Mail
+	SMTP         SMTP
+
+	// lines locates the tables of the keys CheckDelivery may report.
+	lines struct{ mail, smtp int }
 }
 
 // Google is the [google] section: how to reach Google Calendar.
@@ -82,11 +93,16 @@ type Filter struct {
 // strings rather than Duration so that every bad one is reported, not only
 // the first that stops the Decoder.
 type rawConfig struct {
-	Timezone *string   `toml:"timezone" hint:"put the zone name in double quotes, like timezone = \"Europe/Berlin\""`
-	StateDir *string   `toml:"state_dir"`
-	Google   rawGoogle `toml:"google"`
-	Boss     []rawBoss `toml:"boss"`
-	Filter   rawFilter `toml:"filter"`
+	Timezone     *string     `toml:"timezone" hint:"put the zone name in double quotes, like timezone = \"Europe/Berlin\""`
+	StateDir     *string     `toml:"state_dir"`
+	TemplatesDir *string     `toml:"templates_dir"`
+	Google       rawGoogle   `toml:"google"`
+	Boss         []rawBoss   `toml:"boss"`
+	Filter       rawFilter   `toml:"filter"`
+	Brief        rawBrief    `toml:"brief"`
+	Followup     rawFollowup `toml:"followup"`
+	Mail         rawMail     `toml:"mail"`
+	SMTP         *rawSMTP    `toml:"smtp"` // nil without [smtp]
 }
 
 type rawGoogle struct {
@@ -159,11 +175,16 @@ func Parse(path string, data []byte, log *slog.Logger) (*Config, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	// The client file holds the OAuth client secret and the token file
-	// grants access to the calendar.
-	for _, f := range []struct{ key, path string }{
+	// grants access to the calendar; an inline smtp.password makes the
+	// config file itself a secret.
+	files := []struct{ key, path string }{
 		{"google.client_file", cfg.Google.ClientFile},
 		{"google.token_file", cfg.Google.TokenFile},
-	} {
+	}
+	if s := cfg.SMTP.Password.s; s != nil && s.kind == secretInline {
+		files = append(files, struct{ key, path string }{"smtp.password", abs})
+	}
+	for _, f := range files {
 		if w := CheckPrivate(f.path); w != "" {
 			log.Warn(w, "key", f.key)
 		}
@@ -208,9 +229,16 @@ func (p *parser) validate(raw *rawConfig) *Config {
 		cfg.StateDir = dir
 	}
 
+	p.templatesDir(raw.TemplatesDir, cfg)
 	p.google(&raw.Google, cfg)
 	p.bosses(raw.Boss, cfg)
 	p.filter(&raw.Filter, cfg)
+	p.brief(&raw.Brief, cfg) // after google: lead times are checked against the lookahead
+	p.followup(&raw.Followup, cfg)
+	p.mail(&raw.Mail, cfg)
+	p.smtp(raw.SMTP, cfg)
+	cfg.lines.mail = p.idx.lineOf("mail")
+	cfg.lines.smtp = p.idx.lineOf("smtp")
 	return cfg
 }
 

@@ -70,11 +70,16 @@ func TestParseDefaults(t *testing.T) {
 			Poll:       2 * time.Minute,
 			Lookahead:  14 * 24 * time.Hour,
 		},
-		Bosses: []Boss{{Name: "Dana", Emails: []string{"dana@example.com"}}},
-		Filter: Filter{GroupMeetings: true},
+		Bosses:   []Boss{{Name: "Dana", Emails: []string{"dana@example.com"}}},
+		Filter:   Filter{GroupMeetings: true},
+		Brief:    Brief{Before: []time.Duration{time.Hour}, ChangeNotices: true},
+		Followup: Followup{After: 5 * time.Minute},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Parse(minimal) =\n%+v\nwant\n%+v", cfg, want)
+	}
+	if cfg.HasSMTP() {
+		t.Errorf("Parse(minimal).HasSMTP() = true, want false")
 	}
 }
 
@@ -142,16 +147,51 @@ group_meetings = false
 	}
 }
 
+// parseErrorTest is a file with a mistake and the *Error expected for it.
+type parseErrorTest struct {
+	name    string
+	data    string
+	key     string
+	line    int
+	msg     string // substring of Msg
+	fix     string // substring of Fix
+	another bool   // other errors are expected too
+}
+
+// checkParseError parses tt.data as /etc/leadup/config.toml and checks that
+// it fails with tt's *Error.
+func checkParseError(t *testing.T, tt parseErrorTest) {
+	t.Helper()
+	const path = "/etc/leadup/config.toml"
+	cfg, err := Parse(path, []byte(tt.data), nil)
+	if err == nil {
+		t.Fatalf("Parse(%q) = %+v, nil; want an error", tt.data, cfg)
+	}
+	if !IsConfigError(err) {
+		t.Errorf("IsConfigError(%v) = false", err)
+	}
+	errs := configErrors(t, err)
+	if len(errs) != 1 && !tt.another {
+		t.Errorf("Parse(%q) returned %d errors, want 1:\n%v", tt.data, len(errs), err)
+	}
+	var e *Error
+	for _, c := range errs {
+		if c.Key == tt.key {
+			e = c
+			break
+		}
+	}
+	if e == nil {
+		t.Fatalf("Parse(%q) = %v; want an error for key %q", tt.data, err, tt.key)
+	}
+	if e.File != path || e.Line != tt.line || !strings.Contains(e.Msg, tt.msg) || !strings.Contains(e.Fix, tt.fix) {
+		t.Errorf("Parse(%q) error = %#v\nwant File %q, Line %d, Msg containing %q, Fix containing %q",
+			tt.data, e, path, tt.line, tt.msg, tt.fix)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
-	tests := []struct {
-		name    string
-		data    string
-		key     string
-		line    int
-		msg     string // substring of Msg
-		fix     string // substring of Fix
-		another bool   // other errors are expected too
-	}{
+	tests := []parseErrorTest{
 		{name: "unknown top-level key", data: "timezon = \"UTC\"\n" + minimal,
 			key: "timezon", line: 1, msg: "unknown key", fix: "did you mean timezone?"},
 		{name: "unknown key in google", data: "[google]\npoll = \"2m\"\npolll = \"3m\"\n" + minimal,
@@ -224,32 +264,7 @@ func TestParseErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cleanEnv(t)
-			const path = "/etc/leadup/config.toml"
-			cfg, err := Parse(path, []byte(tt.data), nil)
-			if err == nil {
-				t.Fatalf("Parse(%q) = %+v, nil; want an error", tt.data, cfg)
-			}
-			if !IsConfigError(err) {
-				t.Errorf("IsConfigError(%v) = false", err)
-			}
-			errs := configErrors(t, err)
-			if len(errs) != 1 && !tt.another {
-				t.Errorf("Parse(%q) returned %d errors, want 1:\n%v", tt.data, len(errs), err)
-			}
-			var e *Error
-			for _, c := range errs {
-				if c.Key == tt.key {
-					e = c
-					break
-				}
-			}
-			if e == nil {
-				t.Fatalf("Parse(%q) = %v; want an error for key %q", tt.data, err, tt.key)
-			}
-			if e.File != path || e.Line != tt.line || !strings.Contains(e.Msg, tt.msg) || !strings.Contains(e.Fix, tt.fix) {
-				t.Errorf("Parse(%q) error = %#v\nwant File %q, Line %d, Msg containing %q, Fix containing %q",
-					tt.data, e, path, tt.line, tt.msg, tt.fix)
-			}
+			checkParseError(t, tt)
 		})
 	}
 }
@@ -547,6 +562,18 @@ func TestExampleConfigLoads(t *testing.T) {
 	if !cfg.Filter.GroupMeetings || cfg.Filter.IncludeTitle != nil {
 		t.Errorf("Load(config.example.toml): filter = %+v", cfg.Filter)
 	}
+	if err := cfg.CheckDelivery(); err != nil {
+		t.Errorf("Load(config.example.toml).CheckDelivery() = %v", err)
+	}
+	if s := cfg.SMTP; s.Host != "smtp.example.com" || s.Port != 587 || s.Security != SecurityStartTLS || s.Auth != AuthPlain || !s.Password.IsSet() {
+		t.Errorf("Load(config.example.toml): smtp = %+v", s)
+	}
+	if m := cfg.Mail; m.From.Address != "leadup@example.com" || !reflect.DeepEqual(m.AcceptFrom, []string{"sam@example.com"}) || m.ReplyTo != "" {
+		t.Errorf("Load(config.example.toml): mail = %+v", m)
+	}
+	if !reflect.DeepEqual(cfg.Brief.Before, []time.Duration{time.Hour}) || !cfg.Brief.ChangeNotices || cfg.Followup.After != 5*time.Minute || cfg.TemplatesDir != "" {
+		t.Errorf("Load(config.example.toml): brief = %+v, followup = %+v, templates_dir = %q", cfg.Brief, cfg.Followup, cfg.TemplatesDir)
+	}
 
 	// The commented-out examples must be valid too, once uncommented.
 	data, err := os.ReadFile("../../config.example.toml")
@@ -561,11 +588,16 @@ func TestExampleConfigLoads(t *testing.T) {
 		lines = append(lines, l)
 	}
 	uncommented := strings.Join(lines, "\n")
-	cfg, err = Parse("/etc/leadup/config.toml", []byte(uncommented), nil)
+	dir := t.TempDir() // with the example's templates_dir
+	if err := os.Mkdir(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err = Parse(filepath.Join(dir, "config.toml"), []byte(uncommented), nil)
 	if err != nil {
 		t.Fatalf("Parse(config.example.toml uncommented) = %v\n%s", err, uncommented)
 	}
-	if cfg.Location.String() != "Europe/Berlin" || cfg.Filter.IncludeTitle == nil || cfg.Filter.ExcludeTitle == nil || cfg.Google.Endpoint == "" {
+	if cfg.Location.String() != "Europe/Berlin" || cfg.Filter.IncludeTitle == nil || cfg.Filter.ExcludeTitle == nil || cfg.Google.Endpoint == "" ||
+		cfg.TemplatesDir == "" || cfg.Mail.ReplyTo == "" || len(cfg.Mail.AcceptFrom) != 2 {
 		t.Errorf("Parse(config.example.toml uncommented) = %+v; want every commented-out key set", cfg)
 	}
 	if !cfg.Filter.IncludeTitle.MatchString("Dana / Sam 1:1") || cfg.Filter.ExcludeTitle.MatchString("Dana / Sam 1:1") {
@@ -578,6 +610,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("timezone = \"UTC\"\n[google]\npoll = \"1d2h\"\nendpoint = \"http://[::1]/\"\n" + minimal))
 	f.Add([]byte("boss = [{name = \"x\", emails = [\"a@b.c\", 1]}]\n[[boss.x]]\n[boss.y.z]\na.b.c = {d = [{e = 1}]}"))
 	f.Add([]byte("[filter]\ninclude_title = '(?i'\n[gogle]\npolll = 5\n"))
+	f.Add([]byte(minimal + "[brief]\nbefore = [\"1d\", \"1h\", \"1h\"]\n[mail]\nfrom = \"a <a@b.c>\"\nreply_to = \"a+{token}@b.c\"\naccept_from = []\n" +
+		"[smtp]\nhost = \"::1\"\nport = 0\nsecurity = \"none\"\nauth = \"xoauth2\"\npassword = \"x\"\n"))
 	if data, err := os.ReadFile("../../config.example.toml"); err == nil {
 		f.Add(data)
 	}

@@ -114,6 +114,8 @@ func mismatchMessage(s string) string {
 		want = "a string"
 	case target == "bool":
 		want = "true or false"
+	case strings.HasPrefix(target, "int") || strings.HasPrefix(target, "uint"):
+		want = "a whole number"
 	case strings.HasPrefix(target, "[]"):
 		want = "a list"
 	case strings.HasPrefix(target, "struct") || strings.HasPrefix(target, "config.raw"):

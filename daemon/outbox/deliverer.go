@@ -96,6 +96,9 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		case <-timer.C():
 		case <-d.kick:
 		}
+		// Woken by a kick, the timer may still be armed: stop it, so that
+		// an armed timer always means this loop is asleep.
+		timer.Stop()
 		wait, err := d.step(ctx)
 		if err != nil {
 			if ctx.Err() != nil {

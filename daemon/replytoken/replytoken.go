@@ -155,25 +155,28 @@ func (m *Minter) mac(data []byte) []byte {
 	return h.Sum(nil)[:macSize]
 }
 
-// Find returns the first well-formed token-length run of base32 characters
-// in s that follows "leadup-" or "leadup." (as in a plus-address or a
-// Message-ID), or "" if there is none. It does not verify it.
-func Find(s string) string {
+// Candidates returns every run of exactly Len base32 characters in s,
+// delimited by other characters or the ends: where a token may sit in a
+// plus-address ("me+leadup-TOKEN@…") or a Message-ID. It does not verify
+// them; most strings have none, and Verify rejects the rest.
+func Candidates(s string) []string {
 	s = strings.ToLower(s)
-	for _, prefix := range []string{"leadup-", "leadup."} {
-		for i := strings.Index(s, prefix); i >= 0; {
-			rest := s[i+len(prefix):]
-			if len(rest) >= Len && isToken(rest[:Len]) && (len(rest) == Len || !isTokenChar(rest[Len])) {
-				return rest[:Len]
-			}
-			next := strings.Index(rest, prefix)
-			if next < 0 {
-				break
-			}
-			i += len(prefix) + next
+	var out []string
+	for i := 0; i < len(s); {
+		if !isTokenChar(s[i]) {
+			i++
+			continue
 		}
+		j := i
+		for j < len(s) && isTokenChar(s[j]) {
+			j++
+		}
+		if j-i == Len {
+			out = append(out, s[i:j])
+		}
+		i = j
 	}
-	return ""
+	return out
 }
 
 func isToken(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,20 +71,23 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
-func TestFind(t *testing.T) {
+func TestCandidates(t *testing.T) {
 	tok := minter(t, 1).Mint("k", now)
-	tests := []struct{ in, want string }{
-		{"me+leadup-" + tok + "@example.com", tok},
-		{"<followup.leadup." + tok + "@example.com>", tok},
-		{"Me+Leadup-" + strings.ToUpper(tok) + "@Example.com", tok},
-		{"<a@b> <followup.leadup." + tok + "@example.com>", tok},
-		{"me+leadup-" + tok + "x@example.com", ""}, // too long: not a token
-		{"leadup-short@example.com leadup-" + tok, tok},
-		{"nothing here", ""},
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"me+leadup-" + tok + "@example.com", []string{tok}},
+		{"me+" + tok + "@example.com", []string{tok}},
+		{"<followup.leadup." + tok + "@example.com>", []string{tok}},
+		{"Me+Leadup-" + strings.ToUpper(tok) + "@Example.com", []string{tok}},
+		{"<a@b> <followup." + tok + "@example.com> <x." + tok + "@y>", []string{tok, tok}},
+		{"me+leadup-" + tok + "x@example.com", nil}, // one character too many
+		{"nothing here", nil},
 	}
 	for _, tt := range tests {
-		if got := Find(tt.in); got != tt.want {
-			t.Errorf("Find(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := Candidates(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Candidates(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -121,8 +125,10 @@ func FuzzVerify(f *testing.F) {
 		if ref, _, err := m.Verify(s, now); err == nil && ref != Ref("k") {
 			t.Errorf("Verify(%q) accepted a token it did not mint", s)
 		}
-		if tok := Find(s); tok != "" && len(tok) != Len {
-			t.Errorf("Find(%q) = %q", s, tok)
+		for _, tok := range Candidates(s) {
+			if len(tok) != Len || !isToken(tok) {
+				t.Errorf("Candidates(%q) returned %q", s, tok)
+			}
 		}
 	})
 }

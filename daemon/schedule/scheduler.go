@@ -116,6 +116,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-timer.C():
 		case <-s.kick:
 		}
+		// Woken by a kick, the timer may still be armed: stop it, so that
+		// an armed timer always means this loop is asleep.
+		timer.Stop()
 		next, err := s.Tick(ctx)
 		wait := maxSleep
 		switch {
@@ -135,21 +138,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // Tick plans at the current time, writes the due jobs to the outbox, and
 // returns when the next job falls due (zero if none is planned).
 func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
-	cfg := s.cfg.Load()
 	now := s.o.Clock.Now()
-	ms, err := s.o.Store.MeetingsSince(ctx, now.Add(-FollowupWindow-cfg.FollowupAfter))
+	due, upcoming, err := Current(ctx, s.o.Store, *s.cfg.Load(), now)
 	if err != nil {
 		return time.Time{}, err
 	}
-	keys := make([]string, len(ms))
-	for i, m := range ms {
-		keys[i] = m.Key
-	}
-	existing, err := s.o.Store.OutboxForMeetings(ctx, keys)
-	if err != nil {
-		return time.Time{}, err
-	}
-	due, upcoming := Plan(now, *cfg, ms, existing)
 	s.mu.Lock()
 	s.upcoming = upcoming
 	s.mu.Unlock()
@@ -181,6 +174,25 @@ func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 		}
 	}
 	return next, nil
+}
+
+// Current works out the plan at now from what st holds: the meetings that
+// may still need an email, and their outbox rows.
+func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upcoming []Job, err error) {
+	ms, err := st.MeetingsSince(ctx, now.Add(-FollowupWindow-cfg.FollowupAfter))
+	if err != nil {
+		return nil, nil, err
+	}
+	keys := make([]string, len(ms))
+	for i, m := range ms {
+		keys[i] = m.Key
+	}
+	existing, err := st.OutboxForMeetings(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	due, upcoming = Plan(now, cfg, ms, existing)
+	return due, upcoming, nil
 }
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {

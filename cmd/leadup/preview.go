@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/leadup/leadup/daemon/outbox"
+	"github.com/leadup/leadup/daemon/render"
+	"github.com/leadup/leadup/daemon/schedule"
+)
+
+var previewCommand = command{
+	name:    "preview",
+	summary: "show the brief or follow-up for a meeting without sending it",
+	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice] [-format text|html|eml] [-config FILE]",
+	help: `Renders an email exactly as "leadup run" would write it, and prints it instead
+of sending it. Nothing is queued or sent, and no server is contacted.
+
+-next picks your next meeting with a boss (as of the last sync: run
+"leadup meetings" first to sync); -meeting takes an id from
+"leadup meetings -json"; -sample uses built-in sample data and needs no
+calendar at all, which is handy while editing templates (templates_dir).
+
+-format text prints the subject and the plain-text part, html the HTML part
+(save it and open it in a browser), eml the complete message as it would be
+sent (save it as a .eml file and open it in your mail program).`,
+	setup: func(fs *flag.FlagSet) runFunc {
+		next := fs.Bool("next", false, "preview for your next meeting with a boss")
+		id := fs.String("meeting", "", "preview for the meeting with this `id`")
+		sample := fs.Bool("sample", false, "preview with built-in sample data")
+		kind := fs.String("kind", "brief", "which email: brief, followup or notice")
+		format := fs.String("format", "text", "output: text, html or eml")
+		return func(ctx context.Context, e *env, args []string) int {
+			return runPreview(ctx, e, *next, *id, *sample, *kind, *format)
+		}
+	},
+}
+
+func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, kind, format string) int {
+	picked := 0
+	for _, b := range []bool{next, id != "", sample} {
+		if b {
+			picked++
+		}
+	}
+	if picked != 1 {
+		fmt.Fprintln(e.stderr, "leadup: give exactly one of -next, -meeting ID or -sample")
+		return exitConfig
+	}
+	if kind != outbox.KindBrief && kind != outbox.KindFollowup && kind != outbox.KindNotice {
+		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup or notice\n", kind)
+		return exitConfig
+	}
+	if format != "text" && format != "html" && format != "eml" {
+		fmt.Fprintf(e.stderr, "leadup: -format %q: use text, html or eml\n", format)
+		return exitConfig
+	}
+	if sample {
+		return previewSample(e, kind, format)
+	}
+
+	d, cfg, code := e.openDaemon(ctx)
+	if code != exitOK {
+		return code
+	}
+	defer d.Close()
+	var j schedule.Job
+	if next {
+		ms, err := d.UpcomingMeetings(ctx, cfg.Google.Lookahead)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+			return exitFail
+		}
+		if len(ms) == 0 {
+			fmt.Fprintln(e.stderr, "leadup: no upcoming meeting with a boss is stored: run \"leadup meetings\" to sync, or use -sample")
+			return exitFail
+		}
+		j.Meeting = ms[0]
+	} else {
+		m, err := d.Store().Meeting(ctx, id)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "leadup: %v (ids are listed by \"leadup meetings -json\")\n", err)
+			return exitFail
+		}
+		j.Meeting = m
+	}
+	j.Kind = kind
+	switch kind {
+	case outbox.KindBrief:
+		j.Lead = cfg.Brief.Before[len(cfg.Brief.Before)-1]
+		j.Variant = schedule.BriefVariant(j.Lead)
+		j.Due, j.Expires = j.Meeting.Event.Start.Add(-j.Lead), j.Meeting.Event.Start
+	case outbox.KindFollowup:
+		j.Due, j.Expires = j.Meeting.Event.End.Add(cfg.Followup.After), j.Meeting.Event.End.Add(schedule.FollowupWindow)
+	case outbox.KindNotice:
+		j.Change, j.OldStart, j.Variant = schedule.ChangeCancelled, j.Meeting.Event.Start, schedule.ChangeCancelled
+	}
+	msg, r, err := d.Preview(ctx, j)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	return printPreview(e, format, r, msg.Body)
+}
+
+func previewSample(e *env, kind, format string) int {
+	if format == "eml" {
+		fmt.Fprintln(e.stderr, "leadup: -sample renders text or html; use -next or -meeting for a whole message")
+		return exitConfig
+	}
+	log := e.logger()
+	cfg, code := e.loadConfig(log)
+	dir := ""
+	if code == exitOK {
+		dir = cfg.TemplatesDir
+	}
+	rnd, err := render.New(dir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitConfig
+	}
+	now := time.Now()
+	var r render.Rendered
+	switch kind {
+	case outbox.KindBrief:
+		r, err = rnd.Brief(render.SampleBrief(now))
+	case outbox.KindFollowup:
+		r, err = rnd.Followup(render.SampleFollowup(now))
+	default:
+		r, err = rnd.Notice(render.SampleNotice(now))
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	return printPreview(e, format, r, nil)
+}
+
+func printPreview(e *env, format string, r render.Rendered, eml []byte) int {
+	var err error
+	switch format {
+	case "text":
+		_, err = fmt.Fprintf(e.stdout, "Subject: %s\n\n%s", r.Subject, r.Text)
+	case "html":
+		_, err = fmt.Fprint(e.stdout, r.HTML)
+	case "eml":
+		_, err = e.stdout.Write(eml)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}

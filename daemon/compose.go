@@ -1,0 +1,283 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/mail"
+	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/outbox"
+	"github.com/leadup/leadup/daemon/render"
+	"github.com/leadup/leadup/daemon/replytoken"
+	"github.com/leadup/leadup/daemon/schedule"
+	"github.com/leadup/leadup/daemon/store"
+)
+
+// ReplyWindow is how long after a meeting a reply to its follow-up is
+// accepted: the reply token expires then.
+const ReplyWindow = 30 * 24 * time.Hour
+
+// closedLookback is how far back "closed since the last meeting" reaches
+// when there was no earlier meeting with the boss.
+const closedLookback = 14 * 24 * time.Hour
+
+// composer writes the email for a job: it gathers the meeting log, renders
+// the templates, mints the reply token, and encodes the message.
+type composer struct {
+	cfg    *config.Config
+	render *render.Renderer
+	store  *store.Store
+	tokens *replytoken.Minter
+	now    func() time.Time
+}
+
+// Compose implements schedule.Composer.
+func (c *composer) Compose(ctx context.Context, j schedule.Job) (outbox.Message, error) {
+	m, _, err := c.compose(ctx, j)
+	return m, err
+}
+
+// content renders a job's subject, text and HTML, and mints the reply token
+// a follow-up carries.
+func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (render.Rendered, string, error) {
+	boss := c.boss(j.Meeting)
+	rm := c.renderMeeting(j.Meeting, boss)
+	var (
+		r     render.Rendered
+		err   error
+		token string
+	)
+	switch j.Kind {
+	case outbox.KindBrief:
+		var d render.BriefData
+		if d, err = c.briefData(ctx, j, rm, boss, now); err == nil {
+			r, err = c.render.Brief(d)
+		}
+	case outbox.KindFollowup:
+		token = c.tokens.Mint(j.Meeting.Key, j.Meeting.Event.End.Add(ReplyWindow))
+		var open []store.Item
+		if open, err = c.store.OpenActions(ctx, j.Meeting.Boss); err == nil {
+			r, err = c.render.Followup(render.FollowupData{Meeting: rm, Boss: boss, Now: now, OpenItems: renderItems(open)})
+		}
+	case outbox.KindNotice:
+		r, err = c.render.Notice(render.NoticeData{Meeting: rm, Boss: boss, Now: now, Change: j.Change, OldStart: j.OldStart})
+	default:
+		err = fmt.Errorf("unknown kind %q", j.Kind)
+	}
+	if err != nil {
+		return r, "", fmt.Errorf("render %s for %s: %w", j.Kind, j.Meeting.Key, err)
+	}
+	return r, token, nil
+}
+
+// compose renders and encodes a job's email.
+func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
+	if c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
+		return outbox.Message{}, render.Rendered{}, errors.New("mail.from and mail.to must be set to send email")
+	}
+	now := c.now()
+	r, token, err := c.content(ctx, j, now)
+	if err != nil {
+		return outbox.Message{}, r, err
+	}
+	msg := mail.Message{
+		From:      c.cfg.Mail.From,
+		To:        []*netmail.Address{c.cfg.Mail.To},
+		ReplyTo:   replyTo(c.cfg.Mail.ReplyTo, token),
+		Subject:   r.Subject,
+		Text:      r.Text,
+		HTML:      r.HTML,
+		MessageID: MessageID(j, token, mail.MessageIDDomain(c.cfg.Mail.From)),
+		Date:      now,
+		Headers:   map[string]string{"X-Leadup-Kind": j.Kind},
+	}
+	if j.Kind == outbox.KindNotice {
+		// Thread the notice under the brief it corrects.
+		if id, err := c.lastBriefID(ctx, j.Meeting.Key); err == nil {
+			msg.InReplyTo = id
+		}
+	}
+	body, err := msg.Bytes()
+	if err != nil {
+		return outbox.Message{}, r, fmt.Errorf("encode %s for %s: %w", j.Kind, j.Meeting.Key, err)
+	}
+	return outbox.Message{
+		MessageID:    msg.MessageID,
+		MeetingKey:   j.Meeting.Key,
+		Kind:         j.Kind,
+		Variant:      j.Variant,
+		MeetingStart: j.Meeting.Event.Start,
+		Late:         j.Late,
+		ReplyToken:   token,
+		NextAttempt:  now,
+		Expires:      j.Expires,
+		EnvelopeFrom: c.cfg.Mail.From.Address,
+		EnvelopeTo:   []string{c.cfg.Mail.To.Address},
+		Subject:      r.Subject,
+		Body:         body,
+	}, r, nil
+}
+
+// MessageID derives a job's Message-ID from its meeting, kind and variant,
+// so that the same job always gets the same one and a resend is
+// recognisable. A follow-up's carries its reply token instead, so that a
+// reply's In-Reply-To brings the token back.
+func MessageID(j schedule.Job, token, domain string) string {
+	if token != "" {
+		return "leadup." + j.Kind + "." + token + "@" + domain
+	}
+	sum := sha256.Sum256([]byte(j.Meeting.Key + "\x00" + j.Kind + "\x00" + j.Variant))
+	h := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
+	v := strings.NewReplacer("@", "-", "/", "-").Replace(j.Variant)
+	if v != "" {
+		v = "." + v
+	}
+	return "leadup." + j.Kind + v + "." + h + "@" + domain
+}
+
+// replyTo returns the Reply-To address for a message: reply_to with
+// {token} replaced, or with "-TOKEN" added to a plus-address's tag, so that
+// a reply carries the token in its To; reply_to as written when there is no
+// token or nowhere to put it.
+func replyTo(configured, token string) string {
+	switch {
+	case configured == "" || token == "":
+		return strings.ReplaceAll(configured, "{token}", "")
+	case strings.Contains(configured, "{token}"):
+		return strings.ReplaceAll(configured, "{token}", token)
+	}
+	local, domain, ok := strings.Cut(configured, "@")
+	if !ok || !strings.Contains(local, "+") {
+		return configured
+	}
+	return local + "-" + token + "@" + domain
+}
+
+func (c *composer) lastBriefID(ctx context.Context, key string) (string, error) {
+	rows, err := c.store.OutboxForMeetings(ctx, []string{key})
+	if err != nil {
+		return "", err
+	}
+	id := ""
+	for _, m := range rows[key] {
+		if m.Kind == outbox.KindBrief && m.State != outbox.StateFailed {
+			id = m.MessageID
+		}
+	}
+	if id == "" {
+		return "", store.ErrNotFound
+	}
+	return id, nil
+}
+
+func (c *composer) boss(m meeting.Meeting) render.Boss {
+	for _, b := range c.cfg.Bosses {
+		if b.Name == m.Boss {
+			return render.Boss{Name: b.Name, Email: m.BossEmail, Style: b.Style, Priorities: b.Priorities}
+		}
+	}
+	return render.Boss{Name: m.Boss, Email: m.BossEmail}
+}
+
+// renderMeeting is what the templates see of a meeting.
+func (c *composer) renderMeeting(m meeting.Meeting, boss render.Boss) render.Meeting {
+	ev := m.Event
+	rm := render.Meeting{
+		Key:           m.Key,
+		Title:         ev.Title,
+		Start:         ev.Start,
+		End:           ev.End,
+		Location:      c.cfg.Location,
+		OneOnOne:      m.OneOnOne,
+		Place:         ev.Location,
+		ConferenceURL: ev.ConferenceURL,
+		CalendarURL:   ev.HTMLLink,
+		Description:   ev.Description,
+		BossDeclined:  m.BossDeclined,
+	}
+	if ev.TimeZone != "" && ev.TimeZone != c.cfg.Location.String() {
+		if loc, err := time.LoadLocation(ev.TimeZone); err == nil && !sameOffsets(loc, c.cfg.Location, ev.Start) {
+			rm.BossLocation = loc
+		}
+	}
+	bossEmails := map[string]bool{strings.ToLower(m.BossEmail): true}
+	for _, b := range c.cfg.Bosses {
+		if b.Name == m.Boss {
+			for _, e := range b.Emails {
+				bossEmails[e] = true
+			}
+		}
+	}
+	for _, a := range ev.Attendees {
+		if a.Self || a.Resource || bossEmails[strings.ToLower(a.Email)] {
+			continue
+		}
+		rm.Others = append(rm.Others, render.Person{Name: a.Name, Email: a.Email})
+	}
+	for _, a := range ev.Attachments {
+		rm.Attachments = append(rm.Attachments, render.Attachment{Title: a.Title, URL: a.URL})
+	}
+	return rm
+}
+
+// sameOffsets reports whether two zones agree at t: then naming the boss's
+// zone would say nothing new.
+func sameOffsets(a, b *time.Location, t time.Time) bool {
+	_, oa := t.In(a).Zone()
+	_, ob := t.In(b).Zone()
+	return oa == ob
+}
+
+func (c *composer) briefData(ctx context.Context, j schedule.Job, rm render.Meeting, boss render.Boss, now time.Time) (render.BriefData, error) {
+	d := render.BriefData{Meeting: rm, Boss: boss, Now: now, Lead: j.Lead, Late: j.Late}
+	open, err := c.store.OpenActions(ctx, j.Meeting.Boss)
+	if err != nil {
+		return d, err
+	}
+	d.OpenItems = renderItems(open)
+	since := now.Add(-closedLookback)
+	prev, ok, err := c.store.PreviousMeeting(ctx, j.Meeting.Boss, j.Meeting.Event.Start)
+	if err != nil {
+		return d, err
+	}
+	if ok {
+		d.LastMeeting = prev.Event.Start
+		since = prev.Event.Start
+		for _, k := range []struct {
+			kind string
+			dst  *[]render.Item
+		}{{store.ItemDecision, &d.LastDecisions}, {store.ItemFeedback, &d.LastFeedback}} {
+			items, err := c.store.MeetingItems(ctx, prev.Key, k.kind)
+			if err != nil {
+				return d, err
+			}
+			*k.dst = renderItems(items)
+		}
+	}
+	closed, err := c.store.ClosedActionsSince(ctx, j.Meeting.Boss, since)
+	if err != nil {
+		return d, err
+	}
+	d.ClosedSince = renderItems(closed)
+	points, err := c.store.OpenTalkingPoints(ctx, j.Meeting.Boss)
+	if err != nil {
+		return d, err
+	}
+	d.TalkingPoints = renderItems(points)
+	return d, nil
+}
+
+func renderItems(items []store.Item) []render.Item {
+	out := make([]render.Item, len(items))
+	for i, it := range items {
+		out[i] = render.Item{ID: it.ID, Kind: it.Kind, Owner: it.Owner, Text: it.Text, Created: it.Created, Due: it.Due, Done: it.Done}
+	}
+	return out
+}

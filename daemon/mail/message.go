@@ -1,0 +1,414 @@
+// Package mail composes the emails leadup sends and delivers them over SMTP.
+//
+// Composition (Message.Bytes) produces an RFC 5322 message with a text and
+// an optional HTML alternative. Delivery (SMTP.Send) runs one SMTP
+// transaction with deadlines on every exchange and reports failures as
+// *Error, whose Permanent flag tells the outbox whether retrying can help.
+package mail
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/textproto"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jordan-wright/email"
+)
+
+// Message is one email leadup sends.
+type Message struct {
+	From    *mail.Address
+	To      []*mail.Address
+	ReplyTo string // optional, a bare address
+	Subject string
+	Text    string // the text/plain part; required
+	HTML    string // the text/html alternative; optional, without it the message is text only
+	// MessageID is the Message-ID without angle brackets, e.g.
+	// "brief-1h.3f2a9c0d1e2b@example.com". It is required: the outbox uses
+	// it to recognise a message it has already delivered.
+	MessageID string
+	// InReplyTo is an optional Message-ID (without angle brackets) this
+	// message answers; it is also written to References (RFC 5322 §3.6.4).
+	InReplyTo string
+	Date      time.Time // required
+	// Headers are extra header fields, e.g. "X-Leadup-Meeting". They may not
+	// replace the fields above or the MIME structure.
+	Headers map[string]string
+}
+
+// fallbackDomain is the Message-ID domain when From has none; .invalid is
+// reserved by RFC 2606, so it can never collide with a real host's IDs.
+const fallbackDomain = "leadup.invalid"
+
+// MessageIDDomain returns the domain part of from's address, lower-cased,
+// for use on the right of a Message-ID, or "leadup.invalid" when from is
+// nil or its domain is missing or not plain ASCII (a Message-ID must be
+// ASCII, RFC 5322 §3.6.4, and IDNA conversion is not worth a dependency).
+func MessageIDDomain(from *mail.Address) string {
+	if from == nil {
+		return fallbackDomain
+	}
+	at := strings.LastIndexByte(from.Address, '@')
+	if at < 0 {
+		return fallbackDomain
+	}
+	domain := strings.ToLower(from.Address[at+1:])
+	if domain == "" || !validIDPart(domain) {
+		return fallbackDomain
+	}
+	return domain
+}
+
+// reservedHeaders are the fields Bytes writes itself. Message.Headers may
+// not set them: a second From or Content-Type would make the message
+// ambiguous, and overriding Auto-Submitted would invite auto-replies.
+var reservedHeaders = []string{
+	"Auto-Submitted", "Bcc", "Cc", "Content-Transfer-Encoding", "Content-Type",
+	"Date", "From", "In-Reply-To", "Message-Id", "Mime-Version", "References",
+	"Reply-To", "Sender", "Subject", "To",
+}
+
+// headerOrder is the order Bytes writes fields in. jordan-wright/email
+// writes them in map order, which changes from run to run; a fixed order
+// makes messages diffable and reads the way mail clients show them.
+var headerOrder = []string{
+	"Date", "From", "To", "Reply-To", "Subject", "Message-Id", "In-Reply-To",
+	"References", "Auto-Submitted",
+	// extra headers go here
+	"Mime-Version", "Content-Type", "Content-Transfer-Encoding",
+}
+
+// Bytes returns the message in RFC 5322 form with CRLF line endings, ready
+// for SMTP DATA. The body is multipart/alternative when HTML is set, each
+// part UTF-8 and quoted-printable so that no line exceeds 76 octets.
+func (m *Message) Bytes() ([]byte, error) {
+	if err := m.validate(); err != nil {
+		return nil, fmt.Errorf("compose message: %w", err)
+	}
+
+	e := email.NewEmail()
+	from, err := addressHeader(m.From)
+	if err != nil {
+		return nil, fmt.Errorf("compose message: From: %w", err)
+	}
+	e.From = from
+	for _, a := range m.To {
+		to, err := addressHeader(a)
+		if err != nil {
+			return nil, fmt.Errorf("compose message: To: %w", err)
+		}
+		e.To = append(e.To, to)
+	}
+	// jordan-wright/email Q-encodes every other header value that is not
+	// printable ASCII (RFC 2047); a CR or LF would be encoded rather than
+	// start a new field, but it would still decode to a line break, so
+	// clean strips them first.
+	e.Subject = clean(m.Subject)
+	e.Text = []byte(m.Text)
+	if m.HTML != "" {
+		e.HTML = []byte(m.HTML)
+	}
+
+	h := e.Headers
+	// "Message-Id" is the canonical spelling textproto gives Message-ID,
+	// and the key jordan-wright/email looks under before generating an ID
+	// of its own: setting it here is what keeps the header single.
+	h.Set("Message-Id", "<"+m.MessageID+">")
+	h.Set("Date", m.Date.Format(time.RFC1123Z))
+	// RFC 3834 §5: auto-responders must not answer auto-generated mail, so
+	// an out-of-office reply does not come back as a "reply" to a brief.
+	h.Set("Auto-Submitted", "auto-generated")
+	if m.ReplyTo != "" {
+		a, _ := mail.ParseAddress(m.ReplyTo) // checked by validate
+		h.Set("Reply-To", a.Address)
+	}
+	if m.InReplyTo != "" {
+		h.Set("In-Reply-To", "<"+m.InReplyTo+">")
+		h.Set("References", "<"+m.InReplyTo+">")
+	}
+	for k, v := range m.Headers {
+		h.Set(k, clean(v))
+	}
+
+	raw, err := e.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("compose message: %w", err)
+	}
+	out, err := reformatHeader(raw)
+	if err != nil {
+		return nil, fmt.Errorf("compose message: %w", err)
+	}
+	return out, nil
+}
+
+func (m *Message) validate() error {
+	if m.From == nil {
+		return errors.New("no From address")
+	}
+	if len(m.To) == 0 {
+		return errors.New("no To address")
+	}
+	for _, a := range append([]*mail.Address{m.From}, m.To...) {
+		if a == nil {
+			return errors.New("nil address")
+		}
+		if err := checkAddress(a.Address); err != nil {
+			return err
+		}
+	}
+	if m.ReplyTo != "" {
+		a, err := mail.ParseAddress(m.ReplyTo)
+		if err != nil {
+			return fmt.Errorf("parse Reply-To %q: %w", m.ReplyTo, err)
+		}
+		if err := checkAddress(a.Address); err != nil {
+			return err
+		}
+	}
+	if m.Text == "" {
+		return errors.New("no text body")
+	}
+	if !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) || !utf8.ValidString(m.Subject) {
+		return errors.New("text is not valid UTF-8")
+	}
+	if m.Date.IsZero() {
+		return errors.New("no Date")
+	}
+	if err := checkMessageID(m.MessageID); err != nil {
+		return fmt.Errorf("Message-ID: %w", err)
+	}
+	if m.InReplyTo != "" {
+		if err := checkMessageID(m.InReplyTo); err != nil {
+			return fmt.Errorf("In-Reply-To: %w", err)
+		}
+	}
+	for k := range m.Headers {
+		if !validFieldName(k) {
+			return fmt.Errorf("invalid header name %q", k)
+		}
+		if slices.Contains(reservedHeaders, textproto.CanonicalMIMEHeaderKey(k)) {
+			return fmt.Errorf("header %q is set by the message itself", k)
+		}
+	}
+	return nil
+}
+
+// checkAddress accepts the plain ASCII addresses leadup sends to. Non-ASCII
+// ones would need SMTPUTF8 (RFC 6531) end to end, and a comma or line break
+// could split the header that lists them.
+func checkAddress(addr string) error {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 {
+		return fmt.Errorf("address %q has no local part or domain", addr)
+	}
+	for i := 0; i < len(addr); i++ {
+		if c := addr[i]; c <= ' ' || c > '~' || c == ',' {
+			return fmt.Errorf("address %q: only printable ASCII without spaces or commas is supported", addr)
+		}
+	}
+	return nil
+}
+
+// checkMessageID accepts the id-left "@" id-right of RFC 5322 §3.6.4,
+// loosely: printable ASCII without the characters that would end or break
+// the angle-bracketed form.
+func checkMessageID(id string) error {
+	at := strings.LastIndexByte(id, '@')
+	if at <= 0 || at == len(id)-1 {
+		return fmt.Errorf("%q is not of the form left@right", id)
+	}
+	if !validIDPart(id) {
+		return fmt.Errorf("%q has characters a Message-ID cannot hold", id)
+	}
+	return nil
+}
+
+func validIDPart(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c > '~' || strings.IndexByte(`<>()\",;:`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validFieldName reports whether s is a field name per RFC 5322 §3.6.8:
+// printable ASCII except the colon.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' || c == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// clean replaces line breaks and other control characters with spaces, so
+// that text from a calendar cannot add header fields (header injection) or
+// end the header early, and trims the white space at the ends, which
+// parsers drop anyway.
+func clean(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+// addressHeader formats a for jordan-wright/email, which splits the From
+// and To values at every comma before parsing and re-formatting each piece.
+// net/mail already base64-encodes non-ASCII display names with commas in
+// them; a plain ASCII name with a comma ("Doe, Jane", as directories like
+// to write them) would be quoted and then cut in half, so it is encoded
+// here as RFC 2047 words, which the library decodes and quotes again.
+func addressHeader(a *mail.Address) (string, error) {
+	name := clean(a.Name)
+	if strings.ContainsRune(name, ',') && !strings.ContainsFunc(name, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return forceBEncode(name) + " <" + a.Address + ">", nil
+	}
+	s := (&mail.Address{Name: name, Address: a.Address}).String()
+	if strings.ContainsRune(s, ',') {
+		return "", fmt.Errorf("cannot format %q safely", s)
+	}
+	return s, nil
+}
+
+// forceBEncode writes s as RFC 2047 B-encoded words even though it is
+// ASCII (mime.BEncoding leaves ASCII alone). Words hold at most 45 octets,
+// 72 characters encoded, within the 75 RFC 2047 §2 allows.
+func forceBEncode(s string) string {
+	var words []string
+	for s != "" {
+		n := min(len(s), 45)
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
+}
+
+// spelling gives the fields whose usual spelling differs from the
+// canonical form textproto gives them (RFC 2045 §4, RFC 5322 §3.6.4); names
+// are case-insensitive, but people and some filters read the usual one.
+var spelling = map[string]string{
+	"message-id":   "Message-ID",
+	"mime-version": "MIME-Version",
+}
+
+const (
+	// foldAt is where header lines are folded when they can be, the
+	// "SHOULD" of RFC 5322 §2.1.1.
+	foldAt = 78
+	// maxLine is the hard limit of RFC 5322 §2.1.1, excluding CRLF.
+	maxLine = 998
+)
+
+// reformatHeader puts the header fields of raw in headerOrder and folds
+// lines longer than 78 octets at spaces (RFC 5322 §2.2.3). The library
+// writes each field on one line, and Go's encoded-word writer separates
+// the words of a long subject with spaces but no line breaks, so a long
+// subject or recipient list would otherwise break the 998-octet limit.
+func reformatHeader(raw []byte) ([]byte, error) {
+	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ok {
+		return nil, errors.New("message has no header/body separator")
+	}
+
+	// Group physical lines into fields: a line starting with white space
+	// continues the previous field.
+	var fields [][]string
+	for _, line := range strings.Split(string(head), "\r\n") {
+		if (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) && len(fields) > 0 {
+			fields[len(fields)-1] = append(fields[len(fields)-1], line)
+			continue
+		}
+		fields = append(fields, []string{line})
+	}
+	rank := func(f []string) int {
+		name, _, _ := strings.Cut(f[0], ":")
+		if i := slices.Index(headerOrder, textproto.CanonicalMIMEHeaderKey(name)); i >= 0 {
+			if i >= slices.Index(headerOrder, "Mime-Version") {
+				return i + 1 // after the extra headers
+			}
+			return i
+		}
+		return slices.Index(headerOrder, "Mime-Version") // extra headers
+	}
+	slices.SortStableFunc(fields, func(a, b []string) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a[0], b[0]) // extra headers by name
+	})
+
+	var out bytes.Buffer
+	out.Grow(len(raw) + 64)
+	for _, f := range fields {
+		nameLen := strings.IndexByte(f[0], ':') + 1
+		if name, ok := spelling[strings.ToLower(f[0][:max(nameLen-1, 0)])]; ok {
+			f[0] = name + f[0][nameLen-1:]
+		}
+		for i, line := range f {
+			from := 1
+			if i == 0 {
+				from = nameLen + 1 // never leave the field name alone on a line
+			}
+			if err := writeFolded(&out, line, from); err != nil {
+				name, _, _ := strings.Cut(f[0], ":")
+				return nil, fmt.Errorf("header %s: %w", name, err)
+			}
+		}
+	}
+	out.WriteString("\r\n")
+	out.Write(body)
+	return out.Bytes(), nil
+}
+
+// writeFolded writes line followed by CRLF, breaking it before single
+// spaces at or after index from so that pieces stay within foldAt where
+// possible and within maxLine always. Only a space with non-space on both
+// sides is used, because unfolding parsers (Go's textproto among them)
+// collapse the white space around a fold.
+func writeFolded(out *bytes.Buffer, line string, from int) error {
+	for len(line) > foldAt {
+		cut := -1
+		for i := max(from, 1); i < len(line)-1; i++ {
+			if line[i] != ' ' || line[i-1] == ' ' || line[i-1] == '\t' || line[i+1] == ' ' || line[i+1] == '\t' {
+				continue
+			}
+			if i > foldAt && cut >= 0 {
+				break
+			}
+			cut = i
+			if i > foldAt {
+				break
+			}
+		}
+		if cut < 0 || cut > maxLine {
+			break
+		}
+		out.WriteString(line[:cut])
+		out.WriteString("\r\n")
+		line = line[cut:]
+		from = 1
+	}
+	if len(line) > maxLine {
+		return fmt.Errorf("a word is longer than the %d octets a line may hold", maxLine)
+	}
+	out.WriteString(line)
+	out.WriteString("\r\n")
+	return nil
+}

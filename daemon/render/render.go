@@ -1,0 +1,469 @@
+package render
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/leadup/leadup/templates"
+)
+
+// Person is someone on a meeting's guest list.
+type Person struct{ Name, Email string }
+
+// Meeting is the calendar event a brief, follow-up or notice is about.
+type Meeting struct {
+	Key   string
+	Title string
+	// Start and End are instants; templates see them in Location.
+	Start, End time.Time
+	// Location is the user's zone (the configured timezone).
+	Location *time.Location
+	// BossLocation is the event's own zone if it differs from the user's,
+	// else nil.
+	BossLocation *time.Location
+	OneOnOne     bool
+	// Others are the people other than the user and the boss (rooms
+	// excluded).
+	Others []Person
+	// Place is the event's location text.
+	Place string
+	// ConferenceURL is the Meet/Zoom/Teams link.
+	ConferenceURL string
+	// CalendarURL links to the event in the calendar's web UI.
+	CalendarURL string
+	// Description is UNTRUSTED: text or HTML from whoever sent the
+	// invitation. Templates must show it only through the description func.
+	Description  string
+	Attachments  []Attachment
+	BossDeclined bool
+}
+
+// Attachment is a file attached to an event.
+type Attachment struct{ Title, URL string }
+
+// Boss is one of the user's bosses, as configured.
+type Boss struct {
+	Name  string // "Dana Whitfield"
+	Email string
+	// Style says how they like to be informed: free text from the config,
+	// possibly several lines.
+	Style      string
+	Priorities []string
+}
+
+// Item kinds.
+const (
+	KindAction   = "action"
+	KindDecision = "decision"
+	KindFeedback = "feedback"
+	KindPoint    = "point" // a talking point for next time
+	KindNote     = "note"
+)
+
+// Item is one logged decision, action item, piece of feedback or talking
+// point.
+type Item struct {
+	ID   int64
+	Kind string // one of the Kind constants
+	// Owner is "me", "boss", or another person's name (for actions).
+	Owner string
+	// Text was typed by the user in an email reply: it is escaped, never
+	// interpreted.
+	Text    string
+	Created time.Time
+	Due     time.Time // zero if none
+	Done    time.Time // zero if open
+}
+
+// BriefData is what a prep brief is made from.
+type BriefData struct {
+	Meeting Meeting
+	Boss    Boss
+	Now     time.Time
+	// Lead is how long before the meeting the brief is meant to arrive.
+	Lead time.Duration
+	// Late says the brief is sent late (after downtime).
+	Late bool
+	// OpenItems are the open action items with this boss, the user's and
+	// theirs.
+	OpenItems []Item
+	// ClosedSince are the actions closed since the last meeting with this
+	// boss: results worth reporting.
+	ClosedSince []Item
+	// LastMeeting is the start of the previous meeting with this boss, zero
+	// if none.
+	LastMeeting   time.Time
+	LastDecisions []Item
+	LastFeedback  []Item
+	// TalkingPoints are the points queued since the last meeting.
+	TalkingPoints []Item
+}
+
+// FollowupData is what a follow-up template is made from.
+type FollowupData struct {
+	Meeting Meeting
+	Boss    Boss
+	Now     time.Time
+	// OpenItems are listed with their ids so that the user can reply
+	// "done 12".
+	OpenItems []Item
+}
+
+// Notice changes.
+const (
+	ChangeCancelled = "cancelled"
+	ChangeMoved     = "moved"
+)
+
+// NoticeData is what a notice of a cancelled or moved meeting is made from.
+type NoticeData struct {
+	Meeting  Meeting // as it is now
+	Boss     Boss
+	Now      time.Time
+	Change   string    // ChangeCancelled or ChangeMoved
+	OldStart time.Time // for ChangeMoved: the start the brief had
+}
+
+// Rendered is one email, ready to be put into a MIME message.
+type Rendered struct{ Subject, Text, HTML string }
+
+// Renderer renders the emails from parsed templates. It is safe for
+// concurrent use.
+type Renderer struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+	desc *describer
+	bufs sync.Pool // of *bytes.Buffer, to spare the garbage collector
+}
+
+// kinds returns the email kinds, each with a subject, a text and an HTML
+// template.
+func kinds() []string { return []string{"brief", "followup", "notice"} }
+
+// New parses the embedded templates and then, if dir != "", every *.tmpl file
+// in dir on top: a file with the same name replaces the built-in one and a
+// {{define}} in a user file replaces the block of that name. Files named
+// *.html.tmpl are HTML templates, *.txt.tmpl and *.subject.tmpl text ones.
+//
+// A missing or broken template is an error here, at start-up, never at send
+// time: New also renders every kind with sample data, covering each optional
+// section both present and absent, to catch execution errors such as a
+// misspelled field.
+func New(dir string) (*Renderer, error) {
+	d := newDescriber()
+	tf, hf := textFuncs(d), htmlFuncs(d)
+	r := &Renderer{
+		text: texttemplate.New("text").Funcs(tf).Option("missingkey=error"),
+		html: htmltemplate.New("html").Funcs(hf).Option("missingkey=error"),
+		desc: d,
+	}
+	if err := r.parseFS(templates.FS, "built-in template "); err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		if err := r.parseFS(os.DirFS(dir), dir+string(filepath.Separator)); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range kinds() {
+		for _, name := range []string{k + ".subject.tmpl", k + ".txt.tmpl"} {
+			if t := r.text.Lookup(name); t == nil || t.Tree == nil {
+				return nil, fmt.Errorf("template %s is missing", name)
+			}
+		}
+		if t := r.html.Lookup(k + ".html.tmpl"); t == nil || t.Tree == nil {
+			return nil, fmt.Errorf("template %s.html.tmpl is missing", k)
+		}
+	}
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parseFS adds every *.tmpl file at the top of fsys to the template sets.
+// prefix is put before a file's name in errors.
+func (r *Renderer) parseFS(fsys fs.FS, prefix string) error {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return fmt.Errorf("read templates: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".tmpl") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("read template %s%s: %w", prefix, name, err)
+		}
+		switch {
+		case strings.HasSuffix(name, ".html.tmpl"):
+			_, err = r.html.New(name).Parse(string(src))
+		case strings.HasSuffix(name, ".txt.tmpl"), strings.HasSuffix(name, ".subject.tmpl"):
+			_, err = r.text.New(name).Parse(string(src))
+		default:
+			err = errors.New("unknown kind of template: name it *.subject.tmpl, *.txt.tmpl or *.html.tmpl")
+		}
+		if err != nil {
+			return fmt.Errorf("parse template %s%s: %w", prefix, name, err)
+		}
+	}
+	return nil
+}
+
+// check renders every kind with sample data, each optional part of the
+// templates both filled and empty, so that execution errors show at start-up.
+func (r *Renderer) check() error {
+	now := time.Date(2026, time.November, 23, 8, 0, 0, 0, time.UTC)
+	full := SampleBrief(now)
+	late := full
+	late.Late = true
+	declined := full
+	declined.Meeting.BossDeclined = true
+	declined.Meeting.OneOnOne = false
+	declined.Meeting.BossLocation = nil
+	briefs := []BriefData{full, late, declined, emptyBrief(full)}
+	for _, d := range briefs {
+		if _, err := r.Brief(d); err != nil {
+			return fmt.Errorf("check brief with sample data: %w", err)
+		}
+	}
+	f := SampleFollowup(now)
+	noItems := f
+	noItems.OpenItems = nil
+	for _, d := range []FollowupData{f, noItems} {
+		if _, err := r.Followup(d); err != nil {
+			return fmt.Errorf("check followup with sample data: %w", err)
+		}
+	}
+	moved := SampleNotice(now)
+	cancelled := moved
+	cancelled.Change = ChangeCancelled
+	for _, d := range []NoticeData{moved, cancelled} {
+		if _, err := r.Notice(d); err != nil {
+			return fmt.Errorf("check notice with sample data: %w", err)
+		}
+	}
+	return nil
+}
+
+// emptyBrief returns d with every optional part left empty: nothing logged,
+// no description, attachments, place, links, other guests, style or
+// priorities. The brief made from it has only the meeting and the prompts.
+func emptyBrief(d BriefData) BriefData {
+	d.Meeting.Others = nil
+	d.Meeting.Place = ""
+	d.Meeting.ConferenceURL = ""
+	d.Meeting.CalendarURL = ""
+	d.Meeting.Description = ""
+	d.Meeting.Attachments = nil
+	d.Meeting.BossLocation = nil
+	d.Boss.Style = ""
+	d.Boss.Priorities = nil
+	d.OpenItems, d.ClosedSince, d.LastDecisions, d.LastFeedback, d.TalkingPoints = nil, nil, nil, nil, nil
+	d.LastMeeting = time.Time{}
+	return d
+}
+
+// Brief renders the prep brief.
+func (r *Renderer) Brief(d BriefData) (Rendered, error) {
+	loc := zone(d.Meeting.Location)
+	d.Meeting = prepMeeting(d.Meeting, loc)
+	d.Boss = prepBoss(d.Boss)
+	d.Now = d.Now.In(loc)
+	if !d.LastMeeting.IsZero() {
+		d.LastMeeting = d.LastMeeting.In(loc)
+	}
+	d.OpenItems = prepItems(d.OpenItems, d.Boss, loc, byCreated)
+	d.ClosedSince = prepItems(d.ClosedSince, d.Boss, loc, byDone)
+	d.LastDecisions = prepItems(d.LastDecisions, d.Boss, loc, byCreated)
+	d.LastFeedback = prepItems(d.LastFeedback, d.Boss, loc, byCreated)
+	d.TalkingPoints = prepItems(d.TalkingPoints, d.Boss, loc, byCreated)
+	return r.render("brief", d)
+}
+
+// Followup renders the follow-up template.
+func (r *Renderer) Followup(d FollowupData) (Rendered, error) {
+	loc := zone(d.Meeting.Location)
+	d.Meeting = prepMeeting(d.Meeting, loc)
+	d.Boss = prepBoss(d.Boss)
+	d.Now = d.Now.In(loc)
+	d.OpenItems = prepItems(d.OpenItems, d.Boss, loc, byCreated)
+	return r.render("followup", d)
+}
+
+// Notice renders the notice of a cancelled or moved meeting.
+func (r *Renderer) Notice(d NoticeData) (Rendered, error) {
+	loc := zone(d.Meeting.Location)
+	d.Meeting = prepMeeting(d.Meeting, loc)
+	d.Boss = prepBoss(d.Boss)
+	d.Now = d.Now.In(loc)
+	if !d.OldStart.IsZero() {
+		d.OldStart = d.OldStart.In(loc)
+	}
+	d.Change = strings.ToLower(strings.TrimSpace(d.Change))
+	return r.render("notice", d)
+}
+
+// render executes the three templates of kind with data.
+func (r *Renderer) render(kind string, data any) (Rendered, error) {
+	b, _ := r.bufs.Get().(*bytes.Buffer)
+	if b == nil {
+		b = bytes.NewBuffer(make([]byte, 0, 32<<10))
+	}
+	defer func() {
+		if b.Cap() <= 1<<20 {
+			b.Reset()
+			r.bufs.Put(b)
+		}
+	}()
+	if err := r.text.ExecuteTemplate(b, kind+".subject.tmpl", data); err != nil {
+		return Rendered{}, fmt.Errorf("render %s subject: %w", kind, err)
+	}
+	subject := tidySubject(b.String())
+	b.Reset()
+	if err := r.text.ExecuteTemplate(b, kind+".txt.tmpl", data); err != nil {
+		return Rendered{}, fmt.Errorf("render %s text: %w", kind, err)
+	}
+	text := tidyText(b.String())
+	b.Reset()
+	if err := r.html.ExecuteTemplate(b, kind+".html.tmpl", data); err != nil {
+		return Rendered{}, fmt.Errorf("render %s HTML: %w", kind, err)
+	}
+	html := string(append(bytes.TrimSpace(b.Bytes()), '\n'))
+	return Rendered{Subject: subject, Text: text, HTML: html}, nil
+}
+
+// zone returns loc, or the local zone if it is nil.
+func zone(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.Local
+	}
+	return loc
+}
+
+// prepMeeting returns a copy of m with its times in loc and its strings made
+// safe to print. The description is left as it is: only the description func
+// may show it.
+func prepMeeting(m Meeting, loc *time.Location) Meeting {
+	m.Location = loc
+	m.Start, m.End = m.Start.In(loc), m.End.In(loc)
+	if m.BossLocation != nil {
+		_, a := m.Start.Zone()
+		_, b := m.Start.In(m.BossLocation).Zone()
+		if a == b {
+			// Same clock time (Paris for a user in Berlin): nothing to add.
+			m.BossLocation = nil
+		}
+	}
+	m.Title = oneline(m.Title)
+	m.Place = oneline(m.Place)
+	m.ConferenceURL = oneline(m.ConferenceURL)
+	m.CalendarURL = oneline(m.CalendarURL)
+	others := make([]Person, 0, len(m.Others))
+	for _, p := range m.Others {
+		p.Name, p.Email = oneline(p.Name), oneline(p.Email)
+		if p.Name != "" || p.Email != "" {
+			others = append(others, p)
+		}
+	}
+	m.Others = others
+	atts := make([]Attachment, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		a.Title, a.URL = oneline(a.Title), oneline(a.URL)
+		if a.Title == "" {
+			a.Title = a.URL
+		}
+		if a.Title != "" {
+			atts = append(atts, a)
+		}
+	}
+	m.Attachments = atts
+	return m
+}
+
+// prepBoss returns a copy of b with its strings made safe to print.
+func prepBoss(b Boss) Boss {
+	b.Name, b.Email = oneline(b.Name), oneline(b.Email)
+	b.Style = strings.Join(splitLines(b.Style), "\n")
+	ps := make([]string, 0, len(b.Priorities))
+	for _, p := range b.Priorities {
+		if p = oneline(p); p != "" {
+			ps = append(ps, p)
+		}
+	}
+	b.Priorities = ps
+	return b
+}
+
+// Orders for prepItems.
+const (
+	byCreated = iota
+	byDone
+)
+
+// prepItems returns a sorted copy of items with their times in loc, their
+// texts on one line and their owners normalised to "me", "boss" or a name.
+// Items with no text are left out.
+func prepItems(items []Item, boss Boss, loc *time.Location, order int) []Item {
+	if len(items) == 0 {
+		return nil
+	}
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		it.Text = oneline(it.Text)
+		if it.Text == "" {
+			continue
+		}
+		it.Kind = strings.ToLower(oneline(it.Kind))
+		it.Owner = normalOwner(oneline(it.Owner), boss)
+		it.Created = it.Created.In(loc)
+		if !it.Due.IsZero() {
+			it.Due = it.Due.In(loc)
+		}
+		if !it.Done.IsZero() {
+			it.Done = it.Done.In(loc)
+		}
+		out = append(out, it)
+	}
+	slices.SortStableFunc(out, func(a, b Item) int {
+		if order == byDone {
+			if c := a.Done.Compare(b.Done); c != 0 {
+				return c
+			}
+		}
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// normalOwner maps the ways a reply may name an owner to "me", "boss" or the
+// name as written.
+func normalOwner(owner string, boss Boss) string {
+	switch strings.ToLower(owner) {
+	case "", "me", "i", "myself", "mine":
+		return "me"
+	case "boss":
+		return "boss"
+	}
+	if strings.EqualFold(owner, boss.Name) || strings.EqualFold(owner, firstName(boss.Name)) ||
+		(boss.Email != "" && strings.EqualFold(owner, boss.Email)) {
+		return "boss"
+	}
+	return owner
+}
