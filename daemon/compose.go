@@ -142,22 +142,28 @@ func MessageID(j schedule.Job, token, domain string) string {
 	return "leadup." + j.Kind + v + "." + h + "@" + domain
 }
 
-// replyTo returns the Reply-To address for a message: reply_to with
-// {token} replaced, or with "-TOKEN" added to a plus-address's tag, so that
-// a reply carries the token in its To; reply_to as written when there is no
-// token or nowhere to put it.
+// replyTo returns the Reply-To address for a message carrying token (""
+// for none). With a token: reply_to with {token} replaced, or with
+// "-TOKEN" added to a plus-address's tag, so that a reply brings the token
+// back in its To. Without one: reply_to with a {token} plus-tag dropped
+// ("me+leadup-{token}@x" → "me@x"), or no Reply-To when the placeholder
+// stands elsewhere.
 func replyTo(configured, token string) string {
-	switch {
-	case configured == "" || token == "":
-		return strings.ReplaceAll(configured, "{token}", "")
-	case strings.Contains(configured, "{token}"):
-		return strings.ReplaceAll(configured, "{token}", token)
-	}
 	local, domain, ok := strings.Cut(configured, "@")
-	if !ok || !strings.Contains(local, "+") {
+	switch {
+	case configured == "" || !ok:
 		return configured
+	case token != "" && strings.Contains(configured, "{token}"):
+		return strings.ReplaceAll(configured, "{token}", token)
+	case token != "" && strings.Contains(local, "+"):
+		return local + "-" + token + "@" + domain
+	case token == "" && strings.Contains(configured, "{token}"):
+		if user, tag, ok := strings.Cut(local, "+"); ok && strings.Contains(tag, "{token}") {
+			return user + "@" + domain
+		}
+		return ""
 	}
-	return local + "-" + token + "@" + domain
+	return configured
 }
 
 func (c *composer) lastBriefID(ctx context.Context, key string) (string, error) {

@@ -43,6 +43,8 @@ type Options struct {
 	// Crash, if set, is called at the crash points of the scheduler and the
 	// outbox; crash tests kill the process there.
 	Crash func(point string)
+	// RetryBackoff overrides the outbox's retry backoff (tests).
+	RetryBackoff func(attempts int) time.Duration
 }
 
 // Daemon is an assembled leadup. Close it when done.
@@ -100,6 +102,7 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		Clock:       o.Clock,
 		Log:         o.Log,
 		Crash:       o.Crash,
+		Backoff:     o.RetryBackoff,
 	})
 	d.scheduler = schedule.New(schedule.Options{
 		Store:    st,

@@ -48,6 +48,9 @@ type Options struct {
 	// Crash, if set, is called at each crash point: crash tests kill the
 	// process there.
 	Crash func(point string)
+	// Backoff returns the wait after a number of failed attempts; Backoff
+	// (the function) by default.
+	Backoff func(attempts int) time.Duration
 }
 
 // Deliverer sends what the outbox holds. Run it once per outbox.
@@ -72,6 +75,9 @@ func NewDeliverer(o Options) *Deliverer {
 	}
 	if o.Crash == nil {
 		o.Crash = func(string) {}
+	}
+	if o.Backoff == nil {
+		o.Backoff = Backoff
 	}
 	return &Deliverer{o: o, kick: make(chan struct{}, 1)}
 }
@@ -202,7 +208,7 @@ func (d *Deliverer) deliver(ctx context.Context, m Message) error {
 		log.Error("delivery failed for good", "err", err, "attempts", attempts)
 		return d.o.Store.MarkFailed(ctx, m.ID, err.Error(), now)
 	}
-	next := now.Add(Backoff(attempts))
+	next := now.Add(d.o.Backoff(attempts))
 	if next.After(m.Expires) {
 		log.Error("delivery failed and the message expires before another attempt", "err", err, "attempts", attempts)
 		return d.o.Store.MarkFailed(ctx, m.ID, "expired: "+err.Error(), now)

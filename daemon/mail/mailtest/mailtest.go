@@ -45,10 +45,11 @@ type Options struct {
 
 // Received is a message the server accepted.
 type Received struct {
-	From      string   // envelope sender (MAIL FROM)
-	To        []string // envelope recipients (RCPT TO)
-	Data      []byte   // the message as sent, with CRLF line endings
-	MessageID string   // the Message-ID header without angle brackets, or ""
+	From      string    // envelope sender (MAIL FROM)
+	To        []string  // envelope recipients (RCPT TO)
+	Data      []byte    // the message as sent, with CRLF line endings
+	MessageID string    // the Message-ID header without angle brackets, or ""
+	At        time.Time // when the server accepted it
 }
 
 // Server is an SMTP server on 127.0.0.1. Its methods are safe for
@@ -399,7 +400,7 @@ func (se *session) Data(r io.Reader) error {
 	if err := se.s.takeFault("data"); err != nil {
 		return err
 	}
-	rec := Received{From: se.from, To: slices.Clone(se.to), Data: data, MessageID: messageID(data)}
+	rec := Received{From: se.from, To: slices.Clone(se.to), Data: data, MessageID: messageID(data), At: time.Now()}
 	if hook := se.s.record(rec); hook != nil {
 		if hc := connOf(se.conn); hc != nil {
 			hc.setAfter(func() { hook(rec) })
