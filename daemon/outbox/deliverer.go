@@ -192,6 +192,9 @@ func (d *Deliverer) deliver(ctx context.Context, m Message) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	err := d.o.Sender.Send(sctx, m.EnvelopeFrom, m.EnvelopeTo, m.Body)
 	cancel()
+	// Record the outcome even when asked to stop meanwhile: a sent message
+	// left marked sending would go out again after the restart.
+	ctx = context.WithoutCancel(ctx)
 	now = d.o.Clock.Now()
 	if err == nil {
 		d.o.Crash(CrashDelivered)

@@ -269,3 +269,31 @@ func TestInterruptedSendIsSettled(t *testing.T) {
 		})
 	}
 }
+
+// gated blocks in Send until released, to stop the deliverer mid-send.
+type gated struct {
+	entered, release chan struct{}
+}
+
+func (g gated) Send(ctx context.Context, from string, to []string, msg []byte) error {
+	close(g.entered)
+	<-g.release
+	return nil
+}
+
+func TestStopDuringSendRecordsTheOutcome(t *testing.T) {
+	fx := newFixture(t, nil)
+	g := gated{entered: make(chan struct{}), release: make(chan struct{})}
+	fx.d = outbox.NewDeliverer(outbox.Options{Store: fx.st, Sender: g, Clock: fx.clock})
+	fx.enqueue(t, "a", t0.Add(time.Hour))
+	fx.start()
+	<-g.entered
+	fx.cancel() // SIGTERM while the server is taking DATA
+	close(g.release)
+	if err := <-fx.done; err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if m := fx.state(t); m.State != outbox.StateSent {
+		t.Errorf("a message delivered during shutdown is %s, want sent (else it goes out again)", m.State)
+	}
+}
