@@ -32,7 +32,7 @@ type stack struct {
 	config string // path
 }
 
-func newStack(t *testing.T, settings string) *stack {
+func newStack(t testing.TB, settings string) *stack {
 	t.Helper()
 	s := &stack{google: googletest.NewServer(), dir: t.TempDir()}
 	t.Cleanup(s.google.Close)
@@ -84,7 +84,7 @@ emails = ["sam@example.com"]
 	return s
 }
 
-func (s *stack) loadConfig(t *testing.T) *config.Config {
+func (s *stack) loadConfig(t testing.TB) *config.Config {
 	t.Helper()
 	cfg, err := config.Load(s.config, nil)
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *stack) loadConfig(t *testing.T) *config.Config {
 }
 
 // start runs the daemon until the test ends.
-func (s *stack) start(t *testing.T, o daemon.Options) *daemon.Daemon {
+func (s *stack) start(t testing.TB, o daemon.Options) *daemon.Daemon {
 	t.Helper()
 	if o.Config == nil {
 		o.Config = s.loadConfig(t)
@@ -134,7 +134,7 @@ func (s *stack) meetingWith(id, title, email string, start time.Time, d time.Dur
 	s.google.Put("primary", ev)
 }
 
-func (s *stack) wait(t *testing.T, n int) []mailtest.Received {
+func (s *stack) wait(t testing.TB, n int) []mailtest.Received {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

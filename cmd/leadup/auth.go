@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
 )
 
@@ -14,7 +15,9 @@ var authCommand = command{
 	summary: "sign in to Google and save leadup's calendar token",
 	usage:   "[-no-browser] [-port N] [-config FILE]",
 	help: `Signs leadup in to your Google account with read-only access to your calendar
-events, and saves the token to google.token_file (mode 0600).
+events, and saves the token to google.token_file (mode 0600). With
+smtp.auth = "xoauth2" it also asks for permission to send mail through Gmail
+(https://mail.google.com/), so that no app password is needed.
 
 It needs the OAuth client file from Google Cloud (google.client_file); the
 README walks through creating it. leadup opens your browser on Google's
@@ -45,7 +48,13 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 	if code != exitOK {
 		return code
 	}
-	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, googleauth.ScopeCalendarEventsReadonly)
+	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
+	if cfg.HasSMTP() && cfg.SMTP.Auth == config.AuthXOAUTH2 {
+		// Sending through Gmail with the same Google sign-in.
+		scopes = append(scopes, googleauth.ScopeMail)
+		fmt.Fprintln(e.stderr, "smtp.auth is xoauth2: leadup also asks Google for permission to send mail as you.")
+	}
+	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, scopes...)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitConfig

@@ -22,13 +22,13 @@ import (
 
 // setup writes a config, an OAuth client file and a token pointing at a
 // fake Calendar API, and returns the config path.
-func setup(t *testing.T, srv *googletest.Server, extra string) string {
+func setup(t testing.TB, srv *googletest.Server, extra string) string {
 	t.Helper()
 	tok := &oauth2.Token{AccessToken: "access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
 	return setupWith(t, srv, extra, "http://127.0.0.1:1/token", tok)
 }
 
-func setupWith(t *testing.T, srv *googletest.Server, extra, tokenURI string, tok *oauth2.Token) string {
+func setupWith(t testing.TB, srv *googletest.Server, extra, tokenURI string, tok *oauth2.Token) string {
 	t.Helper()
 	dir := t.TempDir()
 	client := `{"installed":{"client_id":"id.apps.googleusercontent.com","client_secret":"s",

@@ -51,3 +51,26 @@ func Sleep(ctx context.Context, c Clock, d time.Duration) error {
 		return nil
 	}
 }
+
+// Loop runs a daemon loop until ctx ends: it calls step at once, then again
+// each time the wait step returned has passed or kick fires (a nil kick
+// never does). A kicked loop stops its timer first, so an armed timer always
+// means the loop is asleep, which is what tests wait for.
+func Loop(ctx context.Context, c Clock, kick <-chan struct{}, step func(context.Context) time.Duration) {
+	timer := c.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C():
+		case <-kick:
+		}
+		timer.Stop()
+		wait := step(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		timer.Reset(wait)
+	}
+}

@@ -95,3 +95,36 @@ func TestSleepWakes(t *testing.T) {
 		t.Fatalf("Sleep() = %v, want nil", err)
 	}
 }
+
+func TestLoop(t *testing.T) {
+	f := NewFake(time.Unix(0, 0))
+	kick := make(chan struct{}, 1)
+	steps := make(chan time.Time, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		Loop(ctx, f, kick, func(context.Context) time.Duration {
+			steps <- f.Now()
+			return time.Hour
+		})
+		close(done)
+	}()
+	if got := <-steps; !got.Equal(time.Unix(0, 0)) {
+		t.Errorf("first step at %v, want at once", got)
+	}
+	<-f.BlockUntil(1)
+	kick <- struct{}{}
+	<-steps
+	// Kicked, the loop stopped its timer and armed a new one: one timer,
+	// due an hour after the kick, not two.
+	<-f.BlockUntil(1)
+	if n := f.Timers(); n != 1 {
+		t.Errorf("%d timers armed after a kick, want 1", n)
+	}
+	f.Advance(time.Hour)
+	if got := <-steps; !got.Equal(time.Unix(3600, 0)) {
+		t.Errorf("timed step at %v, want 1h", got)
+	}
+	cancel()
+	<-done
+}

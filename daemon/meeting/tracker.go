@@ -24,13 +24,14 @@ const maxErrorBackoff = 30 * time.Minute
 // Source, classifies what changed with the Rule, and stores the result with
 // the new cursor in one transaction.
 type Tracker struct {
-	source   calendar.Source
-	store    Store
-	rule     atomic.Pointer[Rule]
-	poll     time.Duration
-	clock    clock.Clock
-	log      *slog.Logger
-	onChange func([]Change)
+	source    calendar.Source
+	store     Store
+	rule      atomic.Pointer[Rule]
+	poll      time.Duration
+	clock     clock.Clock
+	log       *slog.Logger
+	onChange  func([]Change)
+	afterSync func(SyncResult)
 	// lastSync is when a sync last succeeded (Unix nanoseconds), for health checks.
 	lastSync atomic.Int64
 }
@@ -46,6 +47,8 @@ type TrackerOptions struct {
 	// OnChange, if set, is called after a sync that changed stored meetings.
 	// It must not block: the scheduler uses it to re-plan.
 	OnChange func([]Change)
+	// AfterSync, if set, is called after every successful sync.
+	AfterSync func(SyncResult)
 }
 
 // NewTracker returns a Tracker; call Run or Sync.
@@ -59,7 +62,10 @@ func NewTracker(o TrackerOptions) *Tracker {
 	if o.OnChange == nil {
 		o.OnChange = func([]Change) {}
 	}
-	t := &Tracker{source: o.Source, store: o.Store, poll: o.Poll, clock: o.Clock, log: o.Log, onChange: o.OnChange}
+	if o.AfterSync == nil {
+		o.AfterSync = func(SyncResult) {}
+	}
+	t := &Tracker{source: o.Source, store: o.Store, poll: o.Poll, clock: o.Clock, log: o.Log, onChange: o.OnChange, afterSync: o.AfterSync}
 	t.rule.Store(o.Rule)
 	return t
 }
@@ -129,34 +135,28 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	if len(changes) > 0 {
 		t.onChange(changes)
 	}
+	t.afterSync(res)
 	return res, nil
 }
 
 // Run syncs every poll interval until ctx ends. A failed sync is logged and
 // retried with a growing delay, up to maxErrorBackoff.
 func (t *Tracker) Run(ctx context.Context) error {
-	timer := t.clock.NewTimer(0)
-	defer timer.Stop()
 	failures := 0
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C():
-		}
-		delay := t.poll
+	clock.Loop(ctx, t.clock, nil, func(ctx context.Context) time.Duration {
 		if _, err := t.Sync(ctx); err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return 0
 			}
 			failures++
-			delay = min(t.poll<<min(failures-1, 16), max(maxErrorBackoff, t.poll))
+			delay := min(t.poll<<min(failures-1, 16), max(maxErrorBackoff, t.poll))
 			t.log.Error("calendar sync failed", "calendar", t.source.Name(), "err", err, "retry_in", delay)
-		} else {
-			failures = 0
+			return delay
 		}
-		timer.Reset(delay)
-	}
+		failures = 0
+		return t.poll
+	})
+	return nil
 }
 
 func findMeeting(ms []Meeting, key string) Meeting {

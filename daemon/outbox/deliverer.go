@@ -93,28 +93,15 @@ func (d *Deliverer) Kick() {
 // Run delivers queued messages as they fall due until ctx ends. It first
 // settles the messages an unclean stop left in sending.
 func (d *Deliverer) Run(ctx context.Context) error {
-	timer := d.o.Clock.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C():
-		case <-d.kick:
-		}
-		// Woken by a kick, the timer may still be armed: stop it, so that
-		// an armed timer always means this loop is asleep.
-		timer.Stop()
+	clock.Loop(ctx, d.o.Clock, d.kick, func(ctx context.Context) time.Duration {
 		wait, err := d.step(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
+		if err != nil && ctx.Err() == nil {
 			d.o.Log.Error("outbox", "err", err)
-			wait = retryBase
+			return retryBase
 		}
-		timer.Reset(wait)
-	}
+		return wait
+	})
+	return nil
 }
 
 // step settles interrupted sends, delivers everything due, and returns how

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,7 +27,10 @@ const (
 // Store is what the scheduler needs from the state store.
 type Store interface {
 	// MeetingsSince returns the meetings of any status that end after t.
+	// They may be light (enough to plan: key, status, boss, start, end).
 	MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeting, error)
+	// Meeting returns one meeting in full.
+	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
 	Enqueue(ctx context.Context, m outbox.Message) (bool, error)
 }
@@ -58,9 +60,6 @@ type Scheduler struct {
 	o    Options
 	cfg  atomic.Pointer[Config]
 	kick chan struct{}
-
-	mu       sync.Mutex
-	upcoming []Job // as of the last plan, for status reports
 }
 
 // New returns a Scheduler; call Run.
@@ -97,42 +96,22 @@ func (s *Scheduler) Kick() {
 	}
 }
 
-// Upcoming returns the jobs planned for later, earliest first, as of the
-// last plan.
-func (s *Scheduler) Upcoming() []Job {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Job(nil), s.upcoming...)
-}
-
 // Run plans and dispatches until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
-	timer := s.o.Clock.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-timer.C():
-		case <-s.kick:
-		}
-		// Woken by a kick, the timer may still be armed: stop it, so that
-		// an armed timer always means this loop is asleep.
-		timer.Stop()
+	clock.Loop(ctx, s.o.Clock, s.kick, func(ctx context.Context) time.Duration {
 		next, err := s.Tick(ctx)
-		wait := maxSleep
 		switch {
 		case err != nil:
-			if ctx.Err() != nil {
-				return nil
+			if ctx.Err() == nil {
+				s.o.Log.Error("scheduling failed", "err", err)
 			}
-			s.o.Log.Error("scheduling failed", "err", err)
-			wait = retryAfterError
-		case !next.IsZero():
-			wait = min(max(next.Sub(s.o.Clock.Now()), 0), maxSleep)
+			return retryAfterError
+		case next.IsZero():
+			return maxSleep
 		}
-		timer.Reset(wait)
-	}
+		return min(max(next.Sub(s.o.Clock.Now()), 0), maxSleep)
+	})
+	return nil
 }
 
 // Tick plans at the current time, writes the due jobs to the outbox, and
@@ -143,10 +122,6 @@ func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	s.mu.Lock()
-	s.upcoming = upcoming
-	s.mu.Unlock()
-
 	var next time.Time
 	if len(upcoming) > 0 {
 		next = upcoming[0].Due
@@ -196,6 +171,11 @@ func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upc
 }
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
+	full, err := s.o.Store.Meeting(ctx, j.Meeting.Key)
+	if err != nil {
+		return err
+	}
+	j.Meeting = full
 	msg, err := s.o.Composer.Compose(ctx, j)
 	if err != nil {
 		return fmt.Errorf("compose %s: %w", j.Kind, err)

@@ -56,13 +56,21 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// _txlock=immediate takes the write lock at BEGIN, so two writers queue
 	// on busy_timeout instead of failing with SQLITE_BUSY on upgrade.
 	dsn := (&url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: url.Values{
-		"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"},
+		// cache_size: 512 KiB a connection (SQLite's default is 2 MiB): the
+		// database holds a few hundred meetings, and the cache is memory
+		// an idle daemon keeps.
+		"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-512)"},
 		"_txlock": {"immediate"},
 	}.Encode()}).String()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// The daemon's loops touch the database in short bursts. Extra
+	// connections (each with its own page cache, outside the Go heap) are
+	// closed once idle, so an idle daemon keeps one.
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxIdleTime(time.Minute)
 	s := &Store{db: db, now: opts.Now, log: opts.Log}
 	if err := migrate(ctx, db, schema, migrations); err != nil {
 		db.Close()
