@@ -45,7 +45,7 @@ CREATE TABLE outbox (
 	id              INTEGER PRIMARY KEY,
 	message_id      TEXT NOT NULL UNIQUE,
 	meeting_key     TEXT NOT NULL REFERENCES meetings (key),
-	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice')),
+	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm')),
 	-- variant tells jobs of one kind apart: a brief's lead time in seconds,
 	-- "cancelled" or "moved@<unix start>" for a notice, "" for the follow-up.
 	variant         TEXT NOT NULL,
@@ -81,8 +81,27 @@ CREATE TABLE items (
 	text        TEXT NOT NULL,
 	due_at      INTEGER,
 	created_at  INTEGER NOT NULL,
-	done_at     INTEGER
+	done_at     INTEGER,
+	reply_id    TEXT REFERENCES replies (message_id) -- the email it was logged from
 ) STRICT;
 
 CREATE INDEX items_by_boss ON items (boss, kind, done_at);
 CREATE INDEX items_by_meeting ON items (meeting_key) WHERE meeting_key IS NOT NULL;
+
+-- replies records every email leadup turned into log entries, by its
+-- Message-ID, so that each is processed once.
+CREATE TABLE replies (
+	message_id   TEXT PRIMARY KEY,
+	meeting_key  TEXT REFERENCES meetings (key), -- NULL for talking points sent between meetings
+	boss         TEXT NOT NULL,
+	subject      TEXT NOT NULL,
+	received_at  INTEGER NOT NULL, -- the reply's Date
+	processed_at INTEGER NOT NULL
+) STRICT;
+
+-- mailbox_checkpoints is where the IMAP watcher resumes.
+CREATE TABLE mailbox_checkpoints (
+	mailbox      TEXT PRIMARY KEY,
+	uid_validity INTEGER NOT NULL,
+	last_uid     INTEGER NOT NULL
+) STRICT;
