@@ -149,7 +149,7 @@ type Renderer struct {
 
 // kinds returns the email kinds, each with a subject, a text and an HTML
 // template.
-func kinds() []string { return []string{"brief", "followup", "notice"} }
+func kinds() []string { return []string{"brief", "followup", "notice", "confirm"} }
 
 // New parses the embedded templates and then, if dir != "", every *.tmpl file
 // in dir on top: a file with the same name replaces the built-in one and a
@@ -254,6 +254,14 @@ func (r *Renderer) check() error {
 	for _, d := range []NoticeData{moved, cancelled} {
 		if _, err := r.Notice(d); err != nil {
 			return fmt.Errorf("check notice with sample data: %w", err)
+		}
+	}
+	c := SampleConfirm(now)
+	topic := c
+	topic.Meeting = Meeting{Location: c.Meeting.Location}
+	for _, d := range []ConfirmData{c, topic, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
+		if _, err := r.Confirm(d); err != nil {
+			return fmt.Errorf("check confirm with sample data: %w", err)
 		}
 	}
 	return nil

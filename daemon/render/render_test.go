@@ -98,6 +98,7 @@ func TestGolden(t *testing.T) {
 		{"followup", func() (Rendered, error) { return r.Followup(SampleFollowup(now)) }},
 		{"notice", func() (Rendered, error) { return r.Notice(SampleNotice(now)) }},
 		{"notice-cancelled", func() (Rendered, error) { return r.Notice(cancelled) }},
+		{"confirm", func() (Rendered, error) { return r.Confirm(SampleConfirm(now)) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
