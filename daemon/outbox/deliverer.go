@@ -110,23 +110,30 @@ func (d *Deliverer) step(ctx context.Context) (time.Duration, error) {
 	if err := d.settleUnfinished(ctx); err != nil {
 		return 0, err
 	}
-	for ctx.Err() == nil {
-		m, ok, err := d.o.Store.NextDue(ctx, d.o.Clock.Now())
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			break
-		}
-		if err := d.deliver(ctx, m); err != nil {
-			return 0, err
-		}
+	if err := d.DeliverDue(ctx); err != nil {
+		return 0, err
 	}
 	next, ok, err := d.o.Store.NextAttempt(ctx)
 	if err != nil || !ok {
 		return maxIdle, err
 	}
 	return min(max(next.Sub(d.o.Clock.Now()), 0), maxIdle), nil
+}
+
+// DeliverDue makes one pass over the messages due now, without settling
+// interrupted ones: for a one-shot process ("leadup ingest") beside a
+// running daemon, whose sends in progress must not look interrupted.
+func (d *Deliverer) DeliverDue(ctx context.Context) error {
+	for ctx.Err() == nil {
+		m, ok, err := d.o.Store.NextDue(ctx, d.o.Clock.Now())
+		if err != nil || !ok {
+			return err
+		}
+		if err := d.deliver(ctx, m); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 // settleUnfinished decides the fate of messages left in sending: sent if
@@ -171,7 +178,9 @@ func (d *Deliverer) deliver(ctx context.Context, m Message) error {
 		log.Warn("giving up on a message that is no longer useful", "expired", m.Expires, "attempts", m.Attempts, "last_error", m.LastError)
 		return d.o.Store.MarkFailed(ctx, m.ID, "expired after "+plural(m.Attempts, "attempt")+": "+m.LastError, now)
 	}
-	if err := d.o.Store.MarkSending(ctx, m.ID, now); err != nil {
+	if err := d.o.Store.MarkSending(ctx, m.ID, now); errors.Is(err, ErrNotFound) {
+		return nil // another process claimed it
+	} else if err != nil {
 		return err
 	}
 	d.o.Crash(CrashSending)

@@ -25,6 +25,7 @@ const (
 	KindBrief    = "brief"
 	KindFollowup = "followup"
 	KindNotice   = "notice"
+	KindConfirm  = "confirm" // the confirmation of a logged reply
 )
 
 // States of a message.
@@ -67,7 +68,8 @@ type Store interface {
 	// NextAttempt returns when the earliest queued message is due, and
 	// false if none is queued.
 	NextAttempt(ctx context.Context) (time.Time, bool, error)
-	// MarkSending records that an attempt starts now.
+	// MarkSending records that an attempt starts now. It claims the
+	// message, and fails with ErrNotFound when another deliverer has.
 	MarkSending(ctx context.Context, id int64, now time.Time) error
 	MarkSent(ctx context.Context, id int64, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, errText string, now time.Time) error

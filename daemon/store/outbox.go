@@ -97,10 +97,13 @@ func (s *Store) updateOutbox(ctx context.Context, what string, id int64, query s
 	return nil
 }
 
-// MarkSending implements outbox.Store.
+// MarkSending implements outbox.Store. It claims the message: only a
+// queued one can be marked, so of two processes delivering the same outbox
+// (the daemon and a one-shot "leadup ingest") one gets it and the other is
+// told outbox.ErrNotFound.
 func (s *Store) MarkSending(ctx context.Context, id int64, now time.Time) error {
 	return s.updateOutbox(ctx, "sending", id,
-		`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?`, now.Unix(), id)
+		`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`, now.Unix(), id)
 }
 
 // MarkSent implements outbox.Store.

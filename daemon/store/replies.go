@@ -201,3 +201,15 @@ func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity,
 	}
 	return nil
 }
+
+// ItemsByID returns the items with the given ids, in id order.
+func (s *Store) ItemsByID(ctx context.Context, ids []int64) ([]Item, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return s.items(ctx, `id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+}

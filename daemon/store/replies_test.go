@@ -84,3 +84,22 @@ func TestCheckpointAndFollowupLookup(t *testing.T) {
 		t.Errorf("FollowupByToken(unknown) = %v, want ErrNotFound", err)
 	}
 }
+
+func TestMarkSendingClaims(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	m := activeMeeting("m", t0)
+	s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}})
+	s.Enqueue(ctx, outbox.Message{MessageID: "a@x", MeetingKey: m.Key, Kind: outbox.KindBrief, NextAttempt: t0, Expires: t0, Body: []byte("x")})
+	msg, ok, err := s.NextDue(ctx, t0)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := s.MarkSending(ctx, msg.ID, t0); err != nil {
+		t.Fatalf("first MarkSending() = %v", err)
+	}
+	// A second deliverer that read the row before the claim loses it.
+	if err := s.MarkSending(ctx, msg.ID, t0); !errors.Is(err, outbox.ErrNotFound) {
+		t.Errorf("second MarkSending() = %v, want outbox.ErrNotFound", err)
+	}
+}
