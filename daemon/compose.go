@@ -36,6 +36,7 @@ type composer struct {
 	store  *store.Store
 	tokens *replytoken.Minter
 	now    func() time.Time
+	queued func() // kicks the deliverer after a confirmation is queued
 }
 
 // Compose implements schedule.Composer.

@@ -7,6 +7,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,7 +26,9 @@ import (
 	"github.com/leadup/leadup/daemon/clock"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
+	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/mail"
+	"github.com/leadup/leadup/daemon/mailbox"
 	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
@@ -47,6 +50,9 @@ type Options struct {
 	Crash func(point string)
 	// RetryBackoff overrides the outbox's retry backoff (tests).
 	RetryBackoff func(attempts int) time.Duration
+	// MailboxTLS, if set, is the base TLS configuration of the IMAP
+	// connection (tests trust their own certificate with it).
+	MailboxTLS *tls.Config
 }
 
 // Daemon is an assembled leadup. Close it when done.
@@ -61,6 +67,9 @@ type Daemon struct {
 	composer  *composer
 	scheduler *schedule.Scheduler
 	deliverer *outbox.Deliverer
+	ingester  *ingest.Ingester
+	sender    outbox.Sender
+	watcher   *mailbox.Watcher // nil without [imap]
 }
 
 // Open opens the store and assembles the daemon. It talks to no server: a
@@ -93,19 +102,30 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 	}
 	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
 
-	sender := o.Sender
-	if sender == nil && cfg.HasSMTP() {
-		sender = d.smtp()
+	d.sender = o.Sender
+	if d.sender == nil && cfg.HasSMTP() {
+		d.sender = d.smtp()
+	}
+	var verifier outbox.Verifier
+	if cfg.HasIMAP() {
+		if d.watcher, err = d.openMailbox(o); err != nil {
+			st.Close()
+			return nil, err
+		}
+		verifier = d.watcher
 	}
 	d.deliverer = outbox.NewDeliverer(outbox.Options{
 		Store:       st,
-		Sender:      sender,
+		Sender:      d.sender,
+		Verifier:    verifier,
 		IsPermanent: mail.IsPermanent,
 		Clock:       o.Clock,
 		Log:         o.Log,
 		Crash:       o.Crash,
 		Backoff:     o.RetryBackoff,
 	})
+	d.composer.queued = d.deliverer.Kick
+	d.ingester = ingest.New(ingest.Options{Config: cfg, Store: st, Tokens: minter, Confirm: d.composer, Now: o.Clock.Now, Log: o.Log})
 	d.scheduler = schedule.New(schedule.Options{
 		Store:    st,
 		Composer: d.composer,
@@ -151,7 +171,7 @@ func scheduleConfig(cfg *config.Config) schedule.Config {
 func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 	cfg := d.cfg
 	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
-	if cfg.HasSMTP() && cfg.SMTP.Auth == config.AuthXOAUTH2 {
+	if cfg.NeedsGoogleMailScope() {
 		scopes = append(scopes, googleauth.ScopeMail)
 	}
 	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, scopes...)
@@ -181,6 +201,58 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 	}
 	d.tokens, d.source = ts, src
 	return nil
+}
+
+// openMailbox builds the IMAP watcher from the configuration. Every new
+// message goes to the ingester; only the user's own replies are marked
+// read or moved.
+func (d *Daemon) openMailbox(o Options) (*mailbox.Watcher, error) {
+	c := d.cfg.IMAP
+	mo := mailbox.Options{
+		Host:             c.Host,
+		Port:             c.Port,
+		Security:         mailbox.Security(c.Security),
+		Auth:             mailbox.Auth(c.Auth),
+		Username:         c.Username,
+		Mailbox:          c.Mailbox,
+		ProcessedMailbox: c.ProcessedMailbox,
+		Idle:             c.Idle,
+		Poll:             c.Poll,
+		MaxSize:          d.cfg.Reply.MaxSize,
+		Timeout:          c.Timeout,
+		Clock:            o.Clock,
+		Log:              o.Log,
+		Checkpoints:      d.store,
+		Handler: func(ctx context.Context, m mailbox.Message) mailbox.Disposition {
+			if m.TooLarge {
+				d.log.Warn("email too large to read; left alone", "uid", m.UID, "bytes", m.Size, "max", d.cfg.Reply.MaxSize)
+				return mailbox.Ignore
+			}
+			res, err := d.ingester.Ingest(ctx, m.Raw)
+			if err != nil {
+				d.log.Error("could not log email; will try again", "uid", m.UID, "err", err)
+				return mailbox.Retry
+			}
+			if res.Outcome == ingest.Ignored {
+				return mailbox.Ignore
+			}
+			return mailbox.Handled
+		},
+	}
+	if c.Password.IsSet() {
+		mo.Password = c.Password.Reveal
+	}
+	if c.Auth == config.AuthXOAUTH2 {
+		mo.Tokens = d.tokens
+	}
+	if o.MailboxTLS != nil {
+		mo.TLSConfig = o.MailboxTLS
+	}
+	w, err := mailbox.New(mo)
+	if err != nil {
+		return nil, &config.Error{File: d.cfg.Path, Key: "imap", Msg: err.Error(), Fix: "check the [imap] settings"}
+	}
+	return w, nil
 }
 
 // smtp builds the SMTP client from the configuration.
@@ -248,6 +320,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 		{"scheduler", d.scheduler.Run},
 		{"deliverer", d.deliverer.Run},
 	}
+	if d.watcher != nil {
+		loops = append(loops, struct {
+			name string
+			run  func(context.Context) error
+		}{"mailbox watcher", d.watcher.Run})
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -289,6 +367,21 @@ func (d *Daemon) Preview(ctx context.Context, j schedule.Job) (outbox.Message, r
 // those upcoming, for status reports.
 func (d *Daemon) Plan(ctx context.Context) (due, upcoming []schedule.Job, err error) {
 	return schedule.Current(ctx, d.store, scheduleConfig(d.cfg), d.clock.Now())
+}
+
+// Ingest processes one email from the user: a reply to a follow-up, or
+// talking points (see package ingest).
+func (d *Daemon) Ingest(ctx context.Context, raw []byte) (ingest.Result, error) {
+	return d.ingester.Ingest(ctx, raw)
+}
+
+// DeliverDue sends what the outbox has due now, once, without waiting for
+// retries: for one-shot commands beside a running daemon.
+func (d *Daemon) DeliverDue(ctx context.Context) error {
+	if d.sender == nil {
+		return nil
+	}
+	return d.deliverer.DeliverDue(ctx)
 }
 
 // Store returns the daemon's store, for status reports.

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
 )
 
@@ -49,10 +48,10 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 		return code
 	}
 	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
-	if cfg.HasSMTP() && cfg.SMTP.Auth == config.AuthXOAUTH2 {
-		// Sending through Gmail with the same Google sign-in.
+	if cfg.NeedsGoogleMailScope() {
+		// Sending or reading through Gmail with the same Google sign-in.
 		scopes = append(scopes, googleauth.ScopeMail)
-		fmt.Fprintln(e.stderr, "smtp.auth is xoauth2: leadup also asks Google for permission to send mail as you.")
+		fmt.Fprintln(e.stderr, "smtp.auth or imap.auth is xoauth2: leadup also asks Google for access to your Gmail.")
 	}
 	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, scopes...)
 	if err != nil {

@@ -48,7 +48,8 @@ type env struct {
 }
 
 func commands() []command {
-	return []command{runDaemonCommand, authCommand, meetingsCommand, statusCommand, previewCommand, versionCommand}
+	return []command{runDaemonCommand, authCommand, meetingsCommand, statusCommand, previewCommand,
+		itemsCommand, logCommand, ingestCommand, parseReplyCommand, versionCommand}
 }
 
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -1,6 +1,6 @@
 // Package config reads leadup's TOML configuration file: which calendar to
-// watch, who the bosses are, where state lives, and when and how to send
-// email.
+// watch, who the bosses are, where state lives, when and how to send email,
+// and where to read the user's replies.
 //
 // The file is decoded into a raw struct whose fields can tell "unset" from
 // "empty", defaults are applied, and the values are validated into a typed
@@ -58,6 +58,8 @@ type Config struct {
 	Followup     Followup
 	Mail         Mail
 	SMTP         SMTP
+	IMAP         IMAP
+	Reply        Reply
 
 	// lines locates the tables of the keys CheckDelivery may report.
 	lines struct{ mail, smtp int }
@@ -103,6 +105,8 @@ type rawConfig struct {
 	Followup     rawFollowup `toml:"followup"`
 	Mail         rawMail     `toml:"mail"`
 	SMTP         *rawSMTP    `toml:"smtp"` // nil without [smtp]
+	IMAP         *rawIMAP    `toml:"imap"` // nil without [imap]
+	Reply        rawReply    `toml:"reply"`
 }
 
 type rawGoogle struct {
@@ -175,14 +179,16 @@ func Parse(path string, data []byte, log *slog.Logger) (*Config, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	// The client file holds the OAuth client secret and the token file
-	// grants access to the calendar; an inline smtp.password makes the
-	// config file itself a secret.
+	// grants access to the calendar; an inline smtp.password or
+	// imap.password makes the config file itself a secret.
 	files := []struct{ key, path string }{
 		{"google.client_file", cfg.Google.ClientFile},
 		{"google.token_file", cfg.Google.TokenFile},
 	}
-	if s := cfg.SMTP.Password.s; s != nil && s.kind == secretInline {
-		files = append(files, struct{ key, path string }{"smtp.password", abs})
+	for _, pw := range []Secret{cfg.SMTP.Password, cfg.IMAP.Password} {
+		if s := pw.s; s != nil && s.kind == secretInline {
+			files = append(files, struct{ key, path string }{s.key, abs})
+		}
 	}
 	for _, f := range files {
 		if w := CheckPrivate(f.path); w != "" {
@@ -237,6 +243,8 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	p.followup(&raw.Followup, cfg)
 	p.mail(&raw.Mail, cfg)
 	p.smtp(raw.SMTP, cfg)
+	p.imap(raw.IMAP, cfg)
+	p.reply(&raw.Reply, cfg)
 	cfg.lines.mail = p.idx.lineOf("mail")
 	cfg.lines.smtp = p.idx.lineOf("smtp")
 	return cfg

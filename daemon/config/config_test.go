@@ -74,12 +74,19 @@ func TestParseDefaults(t *testing.T) {
 		Filter:   Filter{GroupMeetings: true},
 		Brief:    Brief{Before: []time.Duration{time.Hour}, ChangeNotices: true},
 		Followup: Followup{After: 5 * time.Minute},
+		Reply:    Reply{Confirm: true, MaxSize: 2_000_000, TimeLimit: 5 * time.Second},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Parse(minimal) =\n%+v\nwant\n%+v", cfg, want)
 	}
 	if cfg.HasSMTP() {
 		t.Errorf("Parse(minimal).HasSMTP() = true, want false")
+	}
+	if cfg.HasIMAP() {
+		t.Errorf("Parse(minimal).HasIMAP() = true, want false")
+	}
+	if cfg.NeedsGoogleMailScope() {
+		t.Errorf("Parse(minimal).NeedsGoogleMailScope() = true, want false")
 	}
 }
 
@@ -574,6 +581,16 @@ func TestExampleConfigLoads(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Brief.Before, []time.Duration{time.Hour}) || !cfg.Brief.ChangeNotices || cfg.Followup.After != 5*time.Minute || cfg.TemplatesDir != "" {
 		t.Errorf("Load(config.example.toml): brief = %+v, followup = %+v, templates_dir = %q", cfg.Brief, cfg.Followup, cfg.TemplatesDir)
 	}
+	if m := cfg.IMAP; !cfg.HasIMAP() || m.Host != "imap.example.com" || m.Port != 993 || m.Security != SecurityTLS || m.Auth != AuthPlain ||
+		!m.Password.IsSet() || m.Mailbox != "INBOX" || m.ProcessedMailbox != "" || !m.Idle || m.Poll != DefaultIMAPPoll || m.Timeout != DefaultIMAPTimeout {
+		t.Errorf("Load(config.example.toml): imap = %+v", m)
+	}
+	if r := cfg.Reply; r != (Reply{Confirm: true, MaxSize: DefaultReplyMaxSize, TimeLimit: DefaultReplyTimeLimit}) {
+		t.Errorf("Load(config.example.toml): reply = %+v", r)
+	}
+	if cfg.NeedsGoogleMailScope() {
+		t.Errorf("Load(config.example.toml).NeedsGoogleMailScope() = true, want false")
+	}
 
 	// The commented-out examples must be valid too, once uncommented.
 	data, err := os.ReadFile("../../config.example.toml")
@@ -597,7 +614,7 @@ func TestExampleConfigLoads(t *testing.T) {
 		t.Fatalf("Parse(config.example.toml uncommented) = %v\n%s", err, uncommented)
 	}
 	if cfg.Location.String() != "Europe/Berlin" || cfg.Filter.IncludeTitle == nil || cfg.Filter.ExcludeTitle == nil || cfg.Google.Endpoint == "" ||
-		cfg.TemplatesDir == "" || cfg.Mail.ReplyTo == "" || len(cfg.Mail.AcceptFrom) != 2 {
+		cfg.TemplatesDir == "" || cfg.Mail.ReplyTo == "" || len(cfg.Mail.AcceptFrom) != 2 || cfg.IMAP.ProcessedMailbox == "" {
 		t.Errorf("Parse(config.example.toml uncommented) = %+v; want every commented-out key set", cfg)
 	}
 	if !cfg.Filter.IncludeTitle.MatchString("Dana / Sam 1:1") || cfg.Filter.ExcludeTitle.MatchString("Dana / Sam 1:1") {
@@ -612,6 +629,10 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("[filter]\ninclude_title = '(?i'\n[gogle]\npolll = 5\n"))
 	f.Add([]byte(minimal + "[brief]\nbefore = [\"1d\", \"1h\", \"1h\"]\n[mail]\nfrom = \"a <a@b.c>\"\nreply_to = \"a+{token}@b.c\"\naccept_from = []\n" +
 		"[smtp]\nhost = \"::1\"\nport = 0\nsecurity = \"none\"\nauth = \"xoauth2\"\npassword = \"x\"\n"))
+	f.Add([]byte(minimal + "[imap]\nhost = \"imap.gmail.com\"\nsecurity = \"none\"\nauth = \"xoauth2\"\npassword_file = \"p\"\n" +
+		"mailbox = \"INBOX\"\nprocessed_mailbox = \"inbox\"\npoll = \"5s\"\n[reply]\nmax_size = \"1.5MiB\"\ntime_limit = \"1m\"\n"))
+	f.Add([]byte(minimal + "[reply]\nmax_size = 99999999999999999999\n[imap]\nmailbox = \"a\\nb\"\n"))
+	f.Add([]byte("reply = {max_size = [1.5, {a = 1979-05-27}]}\n" + minimal))
 	if data, err := os.ReadFile("../../config.example.toml"); err == nil {
 		f.Add(data)
 	}

@@ -26,17 +26,21 @@ const (
 	DefaultSMTPTimeout   = 30 * time.Second
 )
 
-// Values of smtp.security.
+// Values of smtp.security and imap.security.
 const (
-	SecurityStartTLS = "starttls" // plain connection upgraded with STARTTLS (RFC 3207), port 587
-	SecurityTLS      = "tls"      // TLS from the first byte ("implicit TLS", RFC 8314), port 465
-	SecurityNone     = "none"     // no encryption: only to this machine
+	// SecurityStartTLS is a plain connection upgraded with STARTTLS: SMTP
+	// on port 587 (RFC 3207), IMAP on port 143 (RFC 9051 section 6.2.1).
+	SecurityStartTLS = "starttls"
+	// SecurityTLS is TLS from the first byte ("implicit TLS", RFC 8314):
+	// SMTP on port 465, IMAP on port 993.
+	SecurityTLS  = "tls"
+	SecurityNone = "none" // no encryption: only to this machine
 )
 
-// Values of smtp.auth.
+// Values of smtp.auth; imap.auth takes AuthPlain and AuthXOAUTH2.
 const (
-	AuthPlain   = "plain"   // SASL PLAIN (RFC 4616)
-	AuthLogin   = "login"   // the non-standard LOGIN mechanism some servers still want
+	AuthPlain   = "plain"   // user name and password: SASL PLAIN (RFC 4616), or IMAP LOGIN
+	AuthLogin   = "login"   // the non-standard LOGIN mechanism some SMTP servers still want
 	AuthXOAUTH2 = "xoauth2" // Google's XOAUTH2 with the OAuth token from `leadup auth`
 	AuthNone    = "none"    // no authentication, e.g. a local relay
 )
@@ -339,64 +343,92 @@ func (p *parser) smtp(raw *rawSMTP, cfg *Config) {
 		return
 	}
 	s := &cfg.SMTP
-	s.Host = p.smtpHost(raw.Host)
-
-	s.Security = SecurityStartTLS
-	if raw.Security != nil {
-		switch v := *raw.Security; v {
-		case SecurityStartTLS, SecurityTLS, SecurityNone:
-			s.Security = v
-		default:
-			fix := `use "starttls" (port 587), "tls" (port 465) or "none" (only to this machine)`
-			if strings.EqualFold(v, "ssl") || strings.EqualFold(v, "tls") {
-				fix = `use "tls": what mail clients call SSL/TLS, usually on port 465`
-			} else if strings.EqualFold(v, SecurityStartTLS) || strings.EqualFold(v, SecurityNone) {
-				fix = fmt.Sprintf("write it in lowercase: %q", strings.ToLower(v))
-			}
-			p.errorf("smtp.security", fix, "unknown value %q", v)
-		}
-	}
-	if s.Security == SecurityNone && s.Host != "" && !isLoopback(s.Host) {
-		p.errorf("smtp.security", `use "starttls" or "tls"; "none" is only allowed to 127.0.0.1, ::1 or localhost`,
-			`"none" to %s would send mail and passwords across the network in clear text`, s.Host)
-	}
-
-	s.Port = DefaultPort(s.Security)
-	if raw.Port != nil {
-		if n := *raw.Port; n < 1 || n > 65535 {
-			p.errorf("smtp.port", fmt.Sprintf("use a port between 1 and 65535, or remove the line for the default (%d)", s.Port),
-				"%d is not a port number", n)
-		} else {
-			s.Port = n
-		}
-	}
-
-	if raw.Username != nil {
-		if strings.TrimSpace(*raw.Username) == "" {
-			p.errorf("smtp.username", "give the user name, usually your email address, or remove the line", "is empty")
-		} else {
-			s.Username = *raw.Username
-		}
-	}
+	s.Host = p.host("smtp", raw.Host)
+	s.Security = p.security("smtp", raw.Security, SecurityStartTLS, DefaultPort, s.Host)
+	s.Port = p.port("smtp.port", raw.Port, DefaultPort(s.Security))
+	s.Username = p.username("smtp.username", raw.Username)
 	s.Password = p.secret("smtp.password", raw.Password, raw.PasswordFile, raw.PasswordCommand)
 	p.smtpAuth(raw, s)
 	s.Timeout = p.duration("smtp.timeout", raw.Timeout, DefaultSMTPTimeout, minSMTPTimeout, maxSMTPTimeout)
 }
 
+// security validates the security key of section ("smtp" or "imap"), whose
+// default is def and whose ports defaultPort gives. "none" is only allowed
+// to this machine: host is where the passwords would go in clear text.
+func (p *parser) security(section string, v *string, def string, defaultPort func(string) int, host string) string {
+	key := section + ".security"
+	sec := def
+	if v != nil {
+		switch v := *v; v {
+		case SecurityStartTLS, SecurityTLS, SecurityNone:
+			sec = v
+		default:
+			// The default first: it is what the user most likely wants.
+			opts := []string{SecurityStartTLS, SecurityTLS}
+			if def == SecurityTLS {
+				opts = []string{SecurityTLS, SecurityStartTLS}
+			}
+			fix := fmt.Sprintf(`use %q (port %d), %q (port %d) or "none" (only to this machine)`,
+				opts[0], defaultPort(opts[0]), opts[1], defaultPort(opts[1]))
+			if strings.EqualFold(v, "ssl") || strings.EqualFold(v, "tls") {
+				fix = fmt.Sprintf(`use "tls": what mail clients call SSL/TLS, usually on port %d`, defaultPort(SecurityTLS))
+			} else if strings.EqualFold(v, SecurityStartTLS) || strings.EqualFold(v, SecurityNone) {
+				fix = fmt.Sprintf("write it in lowercase: %q", strings.ToLower(v))
+			}
+			p.errorf(key, fix, "unknown value %q", v)
+		}
+	}
+	if sec == SecurityNone && host != "" && !isLoopback(host) {
+		p.errorf(key, `use "starttls" or "tls"; "none" is only allowed to 127.0.0.1, ::1 or localhost`,
+			`"none" to %s would send mail and passwords across the network in clear text`, host)
+	}
+	return sec
+}
+
+// port validates an optional port key whose default is def.
+func (p *parser) port(key string, v *int, def int) int {
+	if v == nil {
+		return def
+	}
+	if n := *v; n < 1 || n > 65535 {
+		p.errorf(key, fmt.Sprintf("use a port between 1 and 65535, or remove the line for the default (%d)", def),
+			"%d is not a port number", n)
+		return def
+	}
+	return *v
+}
+
+// username validates an optional user name key; "" when absent or empty.
+func (p *parser) username(key string, v *string) string {
+	if v == nil {
+		return ""
+	}
+	if strings.TrimSpace(*v) == "" {
+		p.errorf(key, "give the user name, usually your email address, or remove the line", "is empty")
+		return ""
+	}
+	return *v
+}
+
+// passwordKey returns the first of section's password keys the file
+// writes ("smtp.password_file"), for messages, or "". p.secret has already
+// reported two written at once.
+func passwordKey(section string, password, file, command *string) string {
+	for _, v := range []struct {
+		suffix string
+		v      *string
+	}{{"", password}, {"_file", file}, {"_command", command}} {
+		if v.v != nil {
+			return section + ".password" + v.suffix
+		}
+	}
+	return ""
+}
+
 // smtpAuth validates smtp.auth against the credentials given.
 func (p *parser) smtpAuth(raw *rawSMTP, s *SMTP) {
 	const key = "smtp.auth"
-	// The password key as written, for messages; p.secret has already
-	// reported two written at once.
-	pwKey := ""
-	for _, v := range []struct {
-		key string
-		v   *string
-	}{{"smtp.password", raw.Password}, {"smtp.password_file", raw.PasswordFile}, {"smtp.password_command", raw.PasswordCommand}} {
-		if v.v != nil && pwKey == "" {
-			pwKey = v.key
-		}
-	}
+	pwKey := passwordKey("smtp", raw.Password, raw.PasswordFile, raw.PasswordCommand)
 	hasUser := raw.Username != nil
 
 	if raw.Auth == nil {
@@ -451,7 +483,7 @@ func (p *parser) smtpAuth(raw *rawSMTP, s *SMTP) {
 }
 
 // isGoogleHost reports whether host is one of Google's mail servers
-// (smtp.gmail.com, smtp-relay.gmail.com…).
+// (smtp.gmail.com, smtp-relay.gmail.com, imap.gmail.com…).
 func isGoogleHost(host string) bool {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	for _, d := range []string{"gmail.com", "googlemail.com", "google.com"} {
@@ -462,12 +494,15 @@ func isGoogleHost(host string) bool {
 	return false
 }
 
-// smtpHost validates smtp.host: a host name or IP address, nothing else.
-func (p *parser) smtpHost(v *string) string {
-	const key = "smtp.host"
-	const fix = "write only the server's name, like smtp.example.com"
+// host validates the host key of section ("smtp" or "imap"): a host name
+// or IP address, nothing else. The key is required once the table exists.
+func (p *parser) host(section string, v *string) string {
+	key := section + ".host"
+	example := section + ".example.com"
+	fix := "write only the server's name, like " + example
 	if v == nil {
-		p.errorf(key, `add host = "smtp.example.com" under [smtp], or remove the [smtp] table`, "missing: [smtp] needs a server")
+		p.errorf(key, fmt.Sprintf(`add host = %q under [%s], or remove the [%s] table`, example, section, section),
+			"missing: [%s] needs a server", section)
 		return ""
 	}
 	h := *v
