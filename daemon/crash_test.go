@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -40,6 +41,7 @@ func runChild(path, crashAt string) int {
 		return 2
 	}
 	o := daemon.Options{
+		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Config:       cfg,
 		RetryBackoff: func(int) time.Duration { return 300 * time.Millisecond },
 	}
@@ -80,8 +82,11 @@ func TestCrashAtEachStepOfASend(t *testing.T) {
 	for _, point := range points {
 		t.Run(point, func(t *testing.T) {
 			t.Parallel()
-			s := newStack(t, "[brief]\nbefore = [\"2s\"]\n[followup]\nafter = \"1s\"\n")
-			start := time.Now().Truncate(time.Second).Add(4 * time.Second)
+			// The brief falls due 2 s in and is useful until the meeting
+			// starts 12 s in: room for two child processes to start under
+			// -race on a loaded machine.
+			s := newStack(t, "[brief]\nbefore = [\"10s\"]\n[followup]\nafter = \"1s\"\n")
+			start := time.Now().Truncate(time.Second).Add(12 * time.Second)
 			s.meetingWith("one", "Dana / me", "dana@example.com", start, time.Second)
 			if point == outbox.CrashRetry {
 				s.smtp.FailNext("rcpt", 451, "4.3.0 try again later")
@@ -114,7 +119,13 @@ func TestCrashAtEachStepOfASend(t *testing.T) {
 			if point == outbox.CrashDelivered {
 				want = 3 // the brief went out, but "sent" was never recorded
 			}
-			s.wait(t, want)
+			wctx, wcancel := context.WithTimeout(context.Background(), 45*time.Second)
+			defer wcancel()
+			if _, err := s.smtp.WaitForMessages(wctx, want); err != nil {
+				second.Process.Signal(syscall.SIGTERM)
+				second.Wait()
+				t.Fatalf("%d of %d messages arrived: %v; the second run's log:\n%s", len(s.smtp.Messages()), want, err, logs2)
+			}
 			second.Process.Signal(syscall.SIGTERM)
 			if err := second.Wait(); err != nil {
 				t.Errorf("second run: %v; its log:\n%s", err, logs2)
