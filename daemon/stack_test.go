@@ -21,18 +21,54 @@ import (
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
 	"github.com/leadup/leadup/daemon/mail/mailtest"
+	"github.com/leadup/leadup/daemon/mailbox/mailboxtest"
 )
 
-// stack is leadup's world in one test: a fake Calendar API, an SMTP server
-// and a configuration that points at both, on loopback.
+// stack is leadup's world in one test: a fake Calendar API, an SMTP server,
+// optionally an IMAP server, and a configuration that points at them, on
+// loopback.
 type stack struct {
 	google *googletest.Server
 	smtp   *mailtest.Server
+	imap   *mailboxtest.Server // nil without withIMAP
 	dir    string
 	config string // path
 }
 
-func newStack(t testing.TB, settings string) *stack {
+// stackOption adds a server to a stack before its configuration is
+// written, and returns the configuration that points at it.
+type stackOption func(t testing.TB, s *stack) (settings string)
+
+// imapPassword is the password of the user's mailbox on the IMAP server
+// withIMAP starts.
+const imapPassword = "correct horse battery staple"
+
+// withIMAP starts an IMAP server holding the user's INBOX and configures
+// the daemon to watch it, with IDLE, over plaintext to loopback.
+func withIMAP(t testing.TB, s *stack) string {
+	t.Helper()
+	var err error
+	s.imap, err = mailboxtest.NewServer(mailboxtest.Options{
+		Username:   "me@example.com",
+		Password:   imapPassword,
+		Mechanisms: []string{"PLAIN"},
+	})
+	if err != nil {
+		t.Fatalf("mailboxtest.NewServer() = %v", err)
+	}
+	t.Cleanup(func() { s.imap.Close() })
+	return fmt.Sprintf(`
+[imap]
+host = "127.0.0.1"
+port = %d
+security = "none"
+auth = "plain"
+username = "me@example.com"
+password = %q
+`, s.imap.Port(), imapPassword)
+}
+
+func newStack(t testing.TB, settings string, opts ...stackOption) *stack {
 	t.Helper()
 	s := &stack{google: googletest.NewServer(), dir: t.TempDir()}
 	t.Cleanup(s.google.Close)
@@ -41,6 +77,9 @@ func newStack(t testing.TB, settings string) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.smtp.Close() })
+	for _, o := range opts {
+		settings += o(t, s)
+	}
 	client := `{"installed":{"client_id":"id","client_secret":"s","auth_uri":"http://127.0.0.1:1/a","token_uri":"http://127.0.0.1:1/t"}}`
 	if err := os.WriteFile(filepath.Join(s.dir, "client_secret.json"), []byte(client), 0o600); err != nil {
 		t.Fatal(err)
@@ -157,7 +196,7 @@ type parsed struct {
 	contentType string
 }
 
-func parse(t *testing.T, r mailtest.Received) parsed {
+func parse(t testing.TB, r mailtest.Received) parsed {
 	t.Helper()
 	msg, err := mail.ReadMessage(strings.NewReader(string(r.Data)))
 	if err != nil {

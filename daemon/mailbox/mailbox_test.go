@@ -14,11 +14,13 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"golang.org/x/oauth2"
+
+	"github.com/leadup/leadup/daemon/mailbox/mailboxtest"
 )
 
 // defaultServer is a server with the extensions most providers have.
-func defaultServer() serverConfig {
-	return serverConfig{caps: []imap.Cap{imap.CapMove, imap.CapUIDPlus}, mechs: []string{"PLAIN"}}
+func defaultServer() mailboxtest.Options {
+	return mailboxtest.Options{Caps: []imap.Cap{imap.CapMove, imap.CapUIDPlus}, Mechanisms: []string{"PLAIN"}}
 }
 
 func TestNew(t *testing.T) {
@@ -194,9 +196,9 @@ func TestDispositions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := newTestServer(t, serverConfig{caps: tt.caps, mechs: []string{"PLAIN"}})
+			ts := newTestServer(t, mailboxtest.Options{Caps: tt.caps, Mechanisms: []string{"PLAIN"}})
 			if tt.createFirst {
-				if err := ts.user.Create(tt.processed, nil); err != nil {
+				if err := ts.CreateMailbox(tt.processed); err != nil {
 					t.Fatalf("Create(%s) = %v", tt.processed, err)
 				}
 			}
@@ -226,10 +228,10 @@ func TestDispositions(t *testing.T) {
 					t.Errorf("%s holds messages with flags %v, want %v", tt.processed, got, tt.wantProcessed)
 				}
 			}
-			if wire := ts.wire.String(); regexp.MustCompile(`(?m)^T\d+ EXPUNGE`).MatchString(wire) {
+			if wire := ts.Wire(); regexp.MustCompile(`(?m)^T\d+ EXPUNGE`).MatchString(wire) {
 				t.Errorf("the watcher sent a plain EXPUNGE, which would remove every \\Deleted message")
 			}
-			if wire := ts.wire.String(); !strings.Contains(wire, tt.wantWire) {
+			if wire := ts.Wire(); !strings.Contains(wire, tt.wantWire) {
 				t.Errorf("the watcher did not send %q; wire:\n%s", tt.wantWire, wire)
 			}
 			if !strings.Contains(fx.logs.text(), tt.wantLog) {
@@ -290,19 +292,18 @@ func TestRestartResumesFromCheckpoint(t *testing.T) {
 
 func TestUIDValidityChangeRescans(t *testing.T) {
 	ts := newTestServer(t, defaultServer())
-	st, err := ts.user.Status("INBOX", &imap.StatusOptions{UIDValidity: true})
+	oldValidity, err := ts.UIDValidity("INBOX")
 	if err != nil {
-		t.Fatalf("Status(INBOX) = %v", err)
+		t.Fatalf("UIDValidity(INBOX) = %v", err)
 	}
-	oldValidity := st.UIDValidity
 	// The mailbox is recreated: its UIDs start again from 1, so a saved
 	// last UID of 10 would hide the new mail if it were trusted.
 	store := &memStore{}
 	store.SaveCheckpoint(context.Background(), "INBOX", oldValidity, 10)
-	if err := ts.user.Delete("INBOX"); err != nil {
+	if err := ts.DeleteMailbox("INBOX"); err != nil {
 		t.Fatalf("Delete(INBOX) = %v", err)
 	}
-	if err := ts.user.Create("INBOX", nil); err != nil {
+	if err := ts.CreateMailbox("INBOX"); err != nil {
 		t.Fatalf("Create(INBOX) = %v", err)
 	}
 	now := time.Now()
@@ -332,7 +333,7 @@ func TestReconnectsAfterDrop(t *testing.T) {
 	fx.run(t)
 	fx.await(t, "idle")
 
-	ts.dropConns()
+	ts.DropConns()
 	fx.await(t, "backoff")
 	due, ok := fx.clock.NextDue()
 	if !ok {
@@ -367,7 +368,7 @@ func TestTooLargeIsNotFetched(t *testing.T) {
 			m.UID, m.TooLarge, len(m.Raw), m.Size, uid, len(big))
 	}
 	fx.await(t, "idle")
-	if wire := ts.wire.String(); strings.Contains(strings.ToUpper(wire), "BODY") {
+	if wire := ts.Wire(); strings.Contains(strings.ToUpper(wire), "BODY") {
 		t.Errorf("a body was fetched for a message over MaxSize; wire:\n%s", wire)
 	}
 
@@ -377,7 +378,7 @@ func TestTooLargeIsNotFetched(t *testing.T) {
 	if m := rec.next(t); string(m.Raw) != small || m.TooLarge {
 		t.Errorf("Handler got {Raw %q, TooLarge %v} for a small message, want {%q, false}", m.Raw, m.TooLarge, small)
 	}
-	if wire := ts.wire.String(); !strings.Contains(wire, "BODY.PEEK[]") {
+	if wire := ts.Wire(); !strings.Contains(wire, "BODY.PEEK[]") {
 		t.Errorf("no BODY.PEEK[] on the wire for the small message")
 	}
 }
@@ -439,7 +440,7 @@ func TestPollsWithoutIdle(t *testing.T) {
 		t.Errorf("Handler got UID %d, want %d", m.UID, uid)
 	}
 	fx.await(t, "poll")
-	if n := ts.idles.Load(); n != 0 {
+	if n := ts.Idles(); n != 0 {
 		t.Errorf("server saw %d IDLE commands with Idle off, want 0", n)
 	}
 }
@@ -453,7 +454,7 @@ func TestReIdles(t *testing.T) {
 	fx.clock.Advance(DefaultReIdle)
 	fx.await(t, "idle")
 	ts.awaitIdles(t, 2)
-	if n := ts.idles.Load(); n != 2 {
+	if n := ts.Idles(); n != 2 {
 		t.Errorf("server saw %d IDLE commands after %v, want 2", n, DefaultReIdle)
 	}
 }
@@ -490,15 +491,15 @@ func TestDelivered(t *testing.T) {
 func TestSecurity(t *testing.T) {
 	tests := []struct {
 		name     string
-		server   serverConfig
+		server   mailboxtest.Options
 		security Security
 		trust    bool
 		wantErr  string
 	}{
-		{name: "implicit TLS", server: serverConfig{implicitTLS: true, mechs: []string{"PLAIN"}}, security: SecurityTLS, trust: true},
-		{name: "STARTTLS", server: serverConfig{startTLS: true, mechs: []string{"PLAIN"}}, security: SecurityStartTLS, trust: true},
-		{name: "untrusted certificate", server: serverConfig{implicitTLS: true, mechs: []string{"PLAIN"}}, security: SecurityTLS, wantErr: "certificate"},
-		{name: "no STARTTLS offered", server: serverConfig{mechs: []string{"PLAIN"}}, security: SecurityStartTLS, wantErr: "starttls"},
+		{name: "implicit TLS", server: mailboxtest.Options{TLS: true, Mechanisms: []string{"PLAIN"}}, security: SecurityTLS, trust: true},
+		{name: "STARTTLS", server: mailboxtest.Options{StartTLS: true, Mechanisms: []string{"PLAIN"}}, security: SecurityStartTLS, trust: true},
+		{name: "untrusted certificate", server: mailboxtest.Options{TLS: true, Mechanisms: []string{"PLAIN"}}, security: SecurityTLS, wantErr: "certificate"},
+		{name: "no STARTTLS offered", server: mailboxtest.Options{Mechanisms: []string{"PLAIN"}}, security: SecurityStartTLS, wantErr: "starttls"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -506,7 +507,7 @@ func TestSecurity(t *testing.T) {
 			fx := newFixture(t, ts, nil, func(o *Options) {
 				o.Security = tt.security
 				if tt.trust {
-					o.TLSConfig = &tls.Config{RootCAs: ts.pool}
+					o.TLSConfig = &tls.Config{RootCAs: ts.CertPool()}
 				}
 			})
 			idle, err := fx.w.Check(context.Background())
@@ -514,7 +515,7 @@ func TestSecurity(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("Check() = %v, want an error about %q", err, tt.wantErr)
 				}
-				if n := ts.logins.Load(); n != 0 {
+				if n := ts.Logins(); n != 0 {
 					t.Errorf("server saw %d logins over an unprotected connection, want 0", n)
 				}
 				return
@@ -537,12 +538,12 @@ func TestLoginMechanisms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := newTestServer(t, serverConfig{mechs: tt.mechs})
+			ts := newTestServer(t, mailboxtest.Options{Mechanisms: tt.mechs})
 			fx := newFixture(t, ts, nil, nil)
 			if _, err := fx.w.Check(context.Background()); err != nil {
 				t.Fatalf("Check() = %v", err)
 			}
-			if wire := ts.wire.String(); !strings.Contains(wire, tt.wantWire) {
+			if wire := ts.Wire(); !strings.Contains(wire, tt.wantWire) {
 				t.Errorf("wire has no %q:\n%s", tt.wantWire, wire)
 			}
 		})
@@ -558,7 +559,7 @@ func TestWrongPasswordBacksOff(t *testing.T) {
 	})
 	fx.run(t)
 	fx.await(t, "backoff")
-	if n := ts.logins.Load(); n != 1 {
+	if n := ts.Logins(); n != 1 {
 		t.Fatalf("server saw %d logins before the first backoff, want 1", n)
 	}
 	if due, _ := fx.clock.NextDue(); due.Sub(fx.clock.Now()) != maxBackoff {
@@ -577,12 +578,12 @@ func TestWrongPasswordBacksOff(t *testing.T) {
 	if n := fx.clock.Timers(); n != 1 {
 		t.Fatalf("%d timers armed %v into the backoff, want 1", n, maxBackoff-time.Second)
 	}
-	if n := ts.logins.Load(); n != 1 {
+	if n := ts.Logins(); n != 1 {
 		t.Fatalf("server saw %d logins within the backoff, want 1", n)
 	}
 	fx.clock.Advance(time.Second)
 	fx.await(t, "backoff")
-	if n := ts.logins.Load(); n != 2 {
+	if n := ts.Logins(); n != 2 {
 		t.Fatalf("server saw %d logins after one backoff, want 2", n)
 	}
 
@@ -621,7 +622,7 @@ func TestXOAUTH2(t *testing.T) {
 		tokens          *tokens
 		invalidator     bool
 		wantErr         bool
-		wantLogins      int32
+		wantLogins      int
 		wantInvalidated int
 	}{
 		{name: "valid token", tokens: &tokens{list: []string{goodToken}}, invalidator: true, wantLogins: 1},
@@ -631,7 +632,7 @@ func TestXOAUTH2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts := newTestServer(t, serverConfig{mechs: []string{"XOAUTH2"}})
+			ts := newTestServer(t, mailboxtest.Options{XOAUTH2Token: goodToken})
 			fx := newFixture(t, ts, nil, func(o *Options) {
 				o.Auth, o.Password = AuthXOAUTH2, nil
 				o.Tokens = tt.tokens
@@ -653,7 +654,7 @@ func TestXOAUTH2(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("Check() = %v", err)
 			}
-			if n := ts.logins.Load(); n != tt.wantLogins {
+			if n := ts.Logins(); n != tt.wantLogins {
 				t.Errorf("server saw %d XOAUTH2 attempts, want %d", n, tt.wantLogins)
 			}
 			if tt.tokens.invalidated != tt.wantInvalidated {

@@ -1,34 +1,19 @@
 package mailbox
 
 import (
-	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
-	"math/big"
-	"net"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
 
 	"github.com/leadup/leadup/daemon/clock"
+	"github.com/leadup/leadup/daemon/mailbox/mailboxtest"
 )
 
 const (
@@ -40,312 +25,52 @@ const (
 	waitFor = 10 * time.Second
 )
 
-// serverConfig describes a test IMAP server.
-type serverConfig struct {
-	// caps are the extensions advertised beside IMAP4rev1 (IDLE, UNSELECT
-	// and ENABLE always are).
-	caps []imap.Cap
-	// mechs are the AUTHENTICATE mechanisms; none means LOGIN only.
-	mechs []string
-	// implicitTLS serves TLS from the first byte; startTLS offers
-	// STARTTLS. Both use the certificate in the server's pool.
-	implicitTLS, startTLS bool
-}
+// testServer is a mailboxtest server with helpers that fail the test.
+type testServer struct{ *mailboxtest.Server }
 
-// testServer is go-imap's imapmemserver on a loopback port, with hooks to
-// count logins and IDLEs, capture the wire and drop connections.
-type testServer struct {
-	mem  *imapmemserver.Server
-	user *imapmemserver.User
-	srv  *imapserver.Server
-	port int
-	pool *x509.CertPool
-	cfg  serverConfig
-
-	logins atomic.Int32 // LOGIN and AUTHENTICATE attempts
-	idles  atomic.Int32 // IDLE commands
-	// idled is signalled as each IDLE starts on the server, which is a
-	// little after the client sees the continuation.
-	idled chan struct{}
-
-	wire lockedBuffer
-
-	mu    sync.Mutex
-	conns []net.Conn
-}
-
-func newTestServer(t *testing.T, cfg serverConfig) *testServer {
+// newTestServer starts a server for testUser, stopped when the test ends.
+func newTestServer(t *testing.T, o mailboxtest.Options) *testServer {
 	t.Helper()
-	ts := &testServer{
-		mem:   imapmemserver.New(),
-		user:  imapmemserver.NewUser(testUser, testPassword),
-		cfg:   cfg,
-		idled: make(chan struct{}, 100),
+	if o.Username == "" {
+		o.Username, o.Password = testUser, testPassword
 	}
-
-	ts.mem.AddUser(ts.user)
-	if err := ts.user.Create("INBOX", nil); err != nil {
-		t.Fatalf("Create(INBOX) = %v", err)
-	}
-
-	caps := imap.CapSet{imap.CapIMAP4rev1: {}}
-	for _, c := range cfg.caps {
-		caps[c] = struct{}{}
-	}
-	var tlsCfg *tls.Config
-	if cfg.implicitTLS || cfg.startTLS {
-		var cert tls.Certificate
-		cert, ts.pool = selfSigned(t)
-		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}}
-	}
-	opts := &imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return &testSession{ts: ts}, nil, nil
-		},
-		Caps:         caps,
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-		DebugWriter:  &ts.wire,
-	}
-	if cfg.startTLS {
-		opts.TLSConfig = tlsCfg
-	}
-	ts.srv = imapserver.New(opts)
-
-	raw, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := mailboxtest.NewServer(o)
 	if err != nil {
-		t.Fatalf("net.Listen() = %v", err)
+		t.Fatalf("mailboxtest.NewServer() = %v", err)
 	}
-	ts.port = raw.Addr().(*net.TCPAddr).Port
-	var ln net.Listener = trackingListener{raw, ts}
-	if cfg.implicitTLS {
-		ln = tls.NewListener(ln, tlsCfg)
-	}
-	go ts.srv.Serve(ln)
-	t.Cleanup(func() { ts.srv.Close() })
-	return ts
-}
-
-// trackingListener remembers the connections it accepts, so that a test
-// can drop them as a failing server or network would.
-type trackingListener struct {
-	net.Listener
-	ts *testServer
-}
-
-func (l trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.ts.mu.Lock()
-		l.ts.conns = append(l.ts.conns, c)
-		l.ts.mu.Unlock()
-	}
-	return c, err
+	t.Cleanup(func() { srv.Close() })
+	return &testServer{srv}
 }
 
 // awaitIdles waits until the server has seen n IDLE commands.
-func (ts *testServer) awaitIdles(t *testing.T, n int32) {
+func (ts *testServer) awaitIdles(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.After(waitFor)
-	for ts.idles.Load() < n {
-		select {
-		case <-ts.idled:
-		case <-deadline:
-			t.Fatalf("server saw %d IDLE commands within %v, want %d", ts.idles.Load(), waitFor, n)
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
+	defer cancel()
+	if err := ts.WaitForIdles(ctx, n); err != nil {
+		t.Fatalf("WaitForIdles(%d) = %v", n, err)
 	}
-}
-
-// dropConns closes every connection accepted so far.
-func (ts *testServer) dropConns() {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	for _, c := range ts.conns {
-		c.Close()
-	}
-	ts.conns = nil
-}
-
-// testSession is imapmemserver's session with counted logins, the SASL
-// mechanisms of serverConfig, and an IDLE that reports changes made before
-// it started.
-type testSession struct {
-	*imapmemserver.UserSession // nil until logged in
-	ts                         *testServer
-}
-
-func (s *testSession) Login(username, password string) error {
-	s.ts.logins.Add(1)
-	if err := s.ts.user.Login(username, password); err != nil {
-		return err
-	}
-	s.UserSession = imapmemserver.NewUserSession(s.ts.user)
-	return nil
-}
-
-func (s *testSession) AuthenticateMechanisms() []string { return s.ts.cfg.mechs }
-
-func (s *testSession) Authenticate(mech string) (sasl.Server, error) {
-	switch {
-	case mech == sasl.Plain && slices.Contains(s.ts.cfg.mechs, mech):
-		return sasl.NewPlainServer(func(identity, username, password string) error {
-			return s.Login(username, password)
-		}), nil
-	case mech == "XOAUTH2" && slices.Contains(s.ts.cfg.mechs, mech):
-		return &xoauth2Server{s: s}, nil
-	}
-	return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SASL mechanism not supported"}
-}
-
-// Idle polls the mailbox. imapmemserver's own Idle reports only what is
-// queued after it starts, so a message appended between the client's last
-// command and its IDLE would wait for the next change; Dovecot and Gmail
-// report it at once.
-func (s *testSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	s.ts.idles.Add(1)
-	select {
-	case s.ts.idled <- struct{}{}:
-	default:
-	}
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if err := s.UserSession.Poll(w, true); err != nil {
-			return err
-		}
-		select {
-		case <-stop:
-			return nil
-		case <-tick.C:
-		}
-	}
-}
-
-// xoauth2Server accepts goodToken and answers anything else as Gmail does:
-// a JSON error as a challenge, then NO once the client has answered it.
-type xoauth2Server struct {
-	s      *testSession
-	failed bool
-}
-
-func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
-	if x.failed {
-		return nil, true, &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeAuthenticationFailed, Text: "Invalid credentials"}
-	}
-	x.s.ts.logins.Add(1)
-	var user, token string
-	for _, kv := range strings.Split(string(resp), "\x01") {
-		if v, ok := strings.CutPrefix(kv, "user="); ok {
-			user = v
-		}
-		if v, ok := strings.CutPrefix(kv, "auth=Bearer "); ok {
-			token = v
-		}
-	}
-	if user == testUser && token == goodToken {
-		x.s.UserSession = imapmemserver.NewUserSession(x.s.ts.user)
-		return nil, true, nil
-	}
-	x.failed = true
-	return []byte(`{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}`), false, nil
 }
 
 // appendMsg adds a message to mailbox as a delivery would.
 func (ts *testServer) appendMsg(t *testing.T, mailbox, raw string, date time.Time, flags ...imap.Flag) imap.UID {
 	t.Helper()
-	data, err := ts.user.Append(mailbox, strings.NewReader(raw), &imap.AppendOptions{Time: date, Flags: flags})
+	uid, err := ts.Append(mailbox, []byte(raw), date, flags...)
 	if err != nil {
 		t.Fatalf("Append(%s) = %v", mailbox, err)
 	}
-	return data.UID
+	return uid
 }
 
 // flags returns the flags of every message in mailbox, lower-cased and
 // sorted, by UID, as seen by a second client.
 func (ts *testServer) flags(t *testing.T, mailbox string) map[imap.UID][]string {
 	t.Helper()
-	c := ts.client(t)
-	defer c.Close()
-	if _, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-		t.Fatalf("Select(%s) = %v", mailbox, err)
-	}
-	bufs, err := c.Fetch(imap.SeqSet{{Start: 1, Stop: 0}}, &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	got, err := ts.Flags(mailbox)
 	if err != nil {
-		t.Fatalf("Fetch(1:* FLAGS) in %s = %v", mailbox, err)
-	}
-	got := map[imap.UID][]string{}
-	for _, b := range bufs {
-		fl := []string{}
-		for _, f := range b.Flags {
-			fl = append(fl, strings.ToLower(string(f)))
-		}
-		slices.Sort(fl)
-		got[b.UID] = fl
+		t.Fatalf("Flags(%s) = %v", mailbox, err)
 	}
 	return got
-}
-
-// client logs in a second, inspecting client. Its login is not counted.
-func (ts *testServer) client(t *testing.T) *imapclient.Client {
-	t.Helper()
-	c, err := imapclient.DialInsecure(fmt.Sprintf("127.0.0.1:%d", ts.port), nil)
-	if err != nil {
-		t.Fatalf("DialInsecure() = %v", err)
-	}
-	if err := c.Login(testUser, testPassword).Wait(); err != nil {
-		t.Fatalf("inspecting client Login() = %v", err)
-	}
-	ts.logins.Add(-1)
-	return c
-}
-
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("GenerateKey() = %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "leadup test IMAP server"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("CreateCertificate() = %v", err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatalf("ParseCertificate() = %v", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
-}
-
-// lockedBuffer is a bytes.Buffer safe for the server's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // message returns a small RFC 5322 message.
@@ -508,7 +233,7 @@ func newFixture(t *testing.T, ts *testServer, rec *recorder, mod func(*Options))
 	}
 	o := Options{
 		Host:        "127.0.0.1",
-		Port:        ts.port,
+		Port:        ts.Port(),
 		Security:    SecurityNone,
 		Auth:        AuthPlain,
 		Username:    testUser,
