@@ -89,9 +89,15 @@ func TestParseLarge(t *testing.T) {
 				if name == "long line" {
 					text = "Actions:\n- " + strings.Repeat("by 2/30 by Fri due x ", n)
 				}
-				start := time.Now()
-				Parse(text, o)
-				return time.Since(start)
+				// The fastest of five runs: on a loaded machine any one run
+				// may be preempted, the fastest rarely is.
+				best := time.Duration(1<<63 - 1)
+				for range 5 {
+					start := time.Now()
+					Parse(text, o)
+					best = min(best, time.Since(start))
+				}
+				return best
 			}
 			measure(100) // warm up
 			small, big := measure(250), measure(2000)
