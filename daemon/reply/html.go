@@ -25,7 +25,17 @@ type node struct {
 	typ      string // lower-cased type attribute (blockquote type=cite)
 	smart    string // data-smartmail
 	parent   *node
+	next     *node // next sibling
 	children []*node
+}
+
+// appendChild adds ch as the last child of n.
+func (n *node) appendChild(ch *node) {
+	ch.parent = n
+	if l := len(n.children); l > 0 {
+		n.children[l-1].next = ch
+	}
+	n.children = append(n.children, ch)
 }
 
 func (n *node) isText() bool { return n.tag == 0 && n.name == "" }
@@ -87,7 +97,7 @@ func parseHTML(src string, b *budget) (*node, error) {
 		switch tt {
 		case html.TextToken:
 			nodes++
-			top.children = append(top.children, &node{text: string(z.Text()), parent: top})
+			top.appendChild(&node{text: string(z.Text())})
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			n := &node{name: string(name)}
@@ -107,7 +117,10 @@ func parseHTML(src string, b *budget) (*node, error) {
 				case "class":
 					n.class = strings.ToLower(string(v))
 				case "style":
-					n.style = strings.ToLower(strings.Join(strings.Fields(string(v)), ""))
+					// Only <div> and <blockquote> styles are ever looked at.
+					if n.tag == atom.Div || n.tag == atom.Blockquote {
+						n.style = compactLower(v)
+					}
 				case "type":
 					n.typ = strings.ToLower(string(v))
 				case "data-smartmail":
@@ -120,8 +133,7 @@ func parseHTML(src string, b *budget) (*node, error) {
 				continue // too deep: ignore the element, keep its content
 			}
 			nodes++
-			n.parent = top
-			top.children = append(top.children, n)
+			top.appendChild(n)
 			if !voidElements[n.tag] && tt != html.SelfClosingTagToken {
 				stack = append(stack, n)
 			}
@@ -130,7 +142,7 @@ func parseHTML(src string, b *budget) (*node, error) {
 			tag := atom.Lookup(name)
 			if tag == atom.Br { // </br> is a <br> (HTML5 §13.2.6.4.7)
 				nodes++
-				top.children = append(top.children, &node{tag: atom.Br, parent: top})
+				top.appendChild(&node{tag: atom.Br})
 				continue
 			}
 			// Pop to the nearest open element of that name; an end tag
@@ -143,6 +155,22 @@ func parseHTML(src string, b *budget) (*node, error) {
 			}
 		}
 	}
+}
+
+// compactLower returns v lower-cased without white space, so that
+// "border-top: solid" and "border-top:solid" compare equal.
+func compactLower(v []byte) string {
+	b := make([]byte, 0, len(v))
+	for _, c := range v {
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // implicitEnd closes the elements a start tag ends implicitly: an open <p>
@@ -191,13 +219,16 @@ func htmlToText(src string, b *budget) (string, error) {
 		return "", err
 	}
 	c := &converter{b: b}
-	c.walk(root, 0)
+	c.walk(root)
 	if c.err != nil {
 		return "", c.err
 	}
 	c.endLine(false)
 	return strings.Join(c.lines, "\n"), nil
 }
+
+// maxQuotePrefix caps the "> " markers written for nested blockquotes.
+const maxQuotePrefix = 8
 
 type list struct {
 	ordered bool
@@ -291,23 +322,11 @@ func (c *converter) classify(n *node) action {
 // nextIsList reports whether the element after n, skipping white space,
 // is a list.
 func nextIsList(n *node) bool {
-	if n.parent == nil {
-		return false
+	next := n.next
+	if next != nil && next.isText() && strings.TrimSpace(next.text) == "" {
+		next = next.next
 	}
-	sib := n.parent.children
-	for i, ch := range sib {
-		if ch != n {
-			continue
-		}
-		for _, next := range sib[i+1:] {
-			if next.isText() && strings.TrimSpace(next.text) == "" {
-				continue
-			}
-			return next.tag == atom.Ul || next.tag == atom.Ol
-		}
-		return false
-	}
-	return false
+	return next != nil && (next.tag == atom.Ul || next.tag == atom.Ol)
 }
 
 func hasDescendant(n *node, tag atom.Atom, depth int) bool {
@@ -344,7 +363,7 @@ func startsWithHeaderField(n *node) bool {
 	return fromFieldRe.MatchString(s)
 }
 
-func (c *converter) walk(n *node, depth int) {
+func (c *converter) walk(n *node) {
 	if c.stopped || c.err != nil {
 		return
 	}
@@ -365,13 +384,13 @@ func (c *converter) walk(n *node, depth int) {
 	case asQuote:
 		c.endLine(false)
 		c.quote++
-		c.children(n, depth)
+		c.children(n)
 		c.endLine(false)
 		c.quote--
 		return
 	case noIndent:
 		c.endLine(false)
-		c.children(n, depth)
+		c.children(n)
 		c.endLine(false)
 		return
 	}
@@ -383,7 +402,7 @@ func (c *converter) walk(n *node, depth int) {
 	case atom.Ul, atom.Ol:
 		c.endLine(false)
 		c.lists = append(c.lists, list{ordered: n.tag == atom.Ol})
-		c.children(n, depth)
+		c.children(n)
 		c.lists = c.lists[:len(c.lists)-1]
 		c.endLine(false)
 		if len(c.lists) == 0 {
@@ -401,18 +420,18 @@ func (c *converter) walk(n *node, depth int) {
 			}
 		}
 		c.marker = strings.Repeat("  ", indent) + marker
-		c.children(n, depth)
+		c.children(n)
 		c.marker = ""
 		c.endLine(false)
 	case atom.Pre:
 		c.endLine(false)
 		c.pre++
-		c.children(n, depth)
+		c.children(n)
 		c.pre--
 		c.endLine(false)
 	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		c.endLine(false)
-		c.children(n, depth)
+		c.children(n)
 		c.endLine(false)
 		// A browser draws a margin under a paragraph; Outlook's Word HTML
 		// zeroes it in its style sheet and writes blank lines as
@@ -427,16 +446,16 @@ func (c *converter) walk(n *node, depth int) {
 		atom.Summary, atom.Table, atom.Tbody, atom.Thead, atom.Tfoot, atom.Tr, atom.Td, atom.Th,
 		atom.Caption, atom.Body, atom.Html, atom.Blockquote, atom.Menu:
 		c.endLine(false)
-		c.children(n, depth)
+		c.children(n)
 		c.endLine(false)
 	default:
-		c.children(n, depth)
+		c.children(n)
 	}
 }
 
-func (c *converter) children(n *node, depth int) {
+func (c *converter) children(n *node) {
 	for _, ch := range n.children {
-		c.walk(ch, depth+1)
+		c.walk(ch)
 		if c.stopped || c.err != nil {
 			return
 		}
@@ -446,7 +465,7 @@ func (c *converter) children(n *node, depth int) {
 // start begins a line with its quote prefix and list marker.
 func (c *converter) start() {
 	c.cur.Reset()
-	for range c.quote {
+	for range min(c.quote, maxQuotePrefix) {
 		c.cur.WriteString("> ")
 	}
 	c.cur.WriteString(c.marker)
@@ -503,7 +522,7 @@ func (c *converter) endLine(force bool) {
 	case c.started:
 		c.lines = append(c.lines, c.cur.String())
 	case force:
-		c.lines = append(c.lines, strings.TrimSuffix(strings.Repeat("> ", c.quote), " "))
+		c.lines = append(c.lines, c.quotePrefix())
 	}
 	c.cur.Reset()
 	c.started, c.space = false, false
@@ -513,6 +532,13 @@ func (c *converter) endLine(force bool) {
 func (c *converter) blank() {
 	c.endLine(false)
 	if n := len(c.lines); n > 0 && strings.TrimLeft(c.lines[n-1], "> ") != "" {
-		c.lines = append(c.lines, strings.TrimSuffix(strings.Repeat("> ", c.quote), " "))
+		c.lines = append(c.lines, c.quotePrefix())
 	}
+}
+
+// quotePrefix is the text of an empty line at the current quote depth.
+// Depth is capped: only quoted or not matters downstream, and a hostile
+// nest of blockquotes must not multiply the size of every line.
+func (c *converter) quotePrefix() string {
+	return strings.TrimSuffix(strings.Repeat("> ", min(c.quote, maxQuotePrefix)), " ")
 }

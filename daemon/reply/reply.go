@@ -131,6 +131,12 @@ func Extract(raw []byte, o Options) (m *Message, err error) {
 		return nil, fmt.Errorf("extract: %d bytes, limit %d: %w", len(raw), o.MaxSize, ErrTooLarge)
 	}
 	b := newBudget(o.Deadline)
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		// An mbox "From " separator line, left by some exports.
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			raw = raw[i+1:]
+		}
+	}
 
 	ent, err := message.ReadWithOptions(bytes.NewReader(raw), &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes})
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {

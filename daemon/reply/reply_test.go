@@ -17,7 +17,8 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/replies/*.txt from Extract's output (review every diff: the .txt files are the spec)")
 
 // templateHeadings are the headings of leadup's follow-up template.
-const minCorpus = 0
+// minCorpus is the least number of corpus messages the tests accept.
+const minCorpus = 40
 
 var templateHeadings = []string{"Decisions", "Action items", "Feedback", "Next time"}
 

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // The patterns below are tested only on unquoted lines of at most
@@ -26,7 +25,6 @@ var (
 		`|.*\s(?:пишет|написал|написала|написал\(а\))` + // ru (Thunderbird, Gmail)
 		`|.*(?:のメール|さんは書きました|は書きました)` + // ja (Apple Mail, Thunderbird)
 		`)\s*[:：]$`)
-	hasDigitOrAt = regexp.MustCompile(`[0-9@]`)
 
 	// originalRe is the separator above a quoted original that clients
 	// do not prefix with ">": Outlook's, localized, and forwards.
@@ -79,7 +77,7 @@ var snipRe = regexp.MustCompile(`(?i)^(?:\[\s*(?:\.\.\.|…|snip|snipped)\s*\]|<
 
 // device names the one-line signatures of non-English clients end with.
 const device = `(?:iphone|ipad|ipod|android|smartphone|mobile|handy|tablet|telefono|telefoon|téléphone|celular|móvil|` +
-	`(?:samsung|galaxy|pixel|huawei|xiaomi)(?: \S+){0,3}|айфона|iphone)`
+	`(?:samsung|galaxy|pixel|huawei|xiaomi)(?: \S+){0,3}|айфона)`
 
 // A classified line of the reply.
 type line struct {
@@ -104,7 +102,7 @@ func userText(text string, headings []string, b *budget) (string, error) {
 		}
 	}
 
-	var out []string
+	out := make([]string, 0, len(lines))
 	inSig := false
 	lastQuoted := ""      // the nearest substantive quoted line above
 	quotedBefore := false // a quoted line came after the last user line
@@ -132,14 +130,15 @@ func userText(text string, headings []string, b *budget) (string, error) {
 				inSig = false
 				continue
 			}
-			if originalRe.MatchString(strings.TrimSpace(t)) || headerBlock(lines, i) {
+			tt := strings.TrimSpace(t)
+			if isOriginal(tt) || headerBlock(lines, i) {
 				break
 			}
 			if t == "--" { // "-- " before trailing spaces were trimmed (RFC 3676 §4.3)
 				inSig = true
 				continue
 			}
-			if tt := strings.TrimSpace(t); deviceSigRe.MatchString(tt) || cidRe.MatchString(tt) || snipRe.MatchString(tt) {
+			if isClutter(tt) {
 				continue
 			}
 		}
@@ -167,27 +166,48 @@ func userText(text string, headings []string, b *budget) (string, error) {
 // depth.
 func splitLines(text string, b *budget) ([]line, error) {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	var lines []line
+	lines := make([]line, 0, min(strings.Count(text, "\n")+1, 1<<16))
 	for len(text) > 0 {
 		if err := b.tick(); err != nil {
 			return nil, err
 		}
 		var s string
-		if i := strings.IndexAny(text, "\r\n\u2028\u2029"); i >= 0 {
-			s = text[:i]
-			_, w := utf8.DecodeRuneInString(text[i:])
-			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
-				w = 2
-			}
-			text = text[i+w:]
+		if i, w := lineEnd(text); i >= 0 {
+			s, text = text[:i], text[i+w:]
 		} else {
 			s, text = text, ""
 		}
 		s = cleanLine(s)
 		d, rest := quoteDepth(s)
+		if rest == "" && len(lines) > 0 {
+			// A run of blank lines means no more than one does, and
+			// hostile input may hold millions.
+			if prev := lines[len(lines)-1]; prev.text == "" && prev.depth == d {
+				continue
+			}
+		}
 		lines = append(lines, line{text: rest, depth: d})
 	}
 	return lines, nil
+}
+
+// lineEnd returns the index and width of the first line break in s: LF,
+// CR LF, a lone CR, or U+2028/U+2029 (E2 80 A8/A9 in UTF-8); -1 if none.
+func lineEnd(s string) (int, int) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			return i, 1
+		case c == '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				return i, 2
+			}
+			return i, 1
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			return i, 3
+		}
+	}
+	return -1, 0
 }
 
 // cleanLine removes control characters but tabs, zero-width spaces and
@@ -259,8 +279,48 @@ func attribution(lines []line, i int) int {
 	return 0
 }
 
+// The is… functions test a cheap necessary condition before the regular
+// expression: most lines fail it, and a regexp match costs an allocation
+// whenever its machine pool is empty.
+
+func isOriginal(s string) bool {
+	if s == "" || (s[0] != '-' && s[0] != '_' && !strings.HasSuffix(s, ":")) {
+		return false
+	}
+	return originalRe.MatchString(s)
+}
+
+func isFromField(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case 'f', 'F', 'v', 'V', 'd', 'D', '*', 0xd0: // 0xd0 starts Cyrillic "От"
+		return fromFieldRe.MatchString(s)
+	}
+	return false
+}
+
+// isClutter reports a line a client added: a device signature, an image
+// placeholder or a snip marker.
+func isClutter(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	switch s[0] {
+	case '[', '<':
+		return cidRe.MatchString(s) || snipRe.MatchString(s)
+	case 's', 'S', 'g', 'G', 'v', 'V', 'e', 'E', 'i', 'I', 'o', 'O', 't', 'T', 0xd0:
+		return deviceSigRe.MatchString(s)
+	}
+	return false
+}
+
 func isAttribution(s string) bool {
-	return hasDigitOrAt.MatchString(s) && attributionRe.MatchString(s)
+	if !strings.HasSuffix(s, ":") && !strings.HasSuffix(s, "：") {
+		return false
+	}
+	return strings.ContainsAny(s, "0123456789@") && attributionRe.MatchString(s)
 }
 
 // quoteFollows reports whether the first non-blank line from i is quoted.
@@ -280,7 +340,7 @@ func quoteFollows(lines []line, i int) bool {
 // To: … Subject: …" block: a From line followed, within the next five
 // lines, by two more header fields.
 func headerBlock(lines []line, i int) bool {
-	if !fromFieldRe.MatchString(strings.TrimSpace(lines[i].text)) {
+	if !isFromField(strings.TrimSpace(lines[i].text)) {
 		return false
 	}
 	n := 0

@@ -1,0 +1,62 @@
+package reply
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FuzzExtract checks that no input makes Extract panic (which its recover
+// would turn into a panicError) and that Text always keeps its promises.
+func FuzzExtract(f *testing.F) {
+	for _, file := range corpus(f) {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add([]byte("From: a@b\r\nContent-Type: text/html\r\n\r\n<blockquote><ul><li>x<ol><li>y</blockquote>"))
+	f.Add([]byte("From: a@b\r\nContent-Type: text/plain; format=flowed; delsp=yes\r\n\r\n> a \r\n>> b \r\n-- \r\n"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, err := Extract(raw, Options{TemplateHeadings: templateHeadings})
+		var pe panicError
+		if errors.As(err, &pe) {
+			t.Fatalf("Extract() panicked: %v", pe.v)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrTimeout) {
+				t.Fatalf("Extract() = %v, not one of the package's errors", err)
+			}
+			return
+		}
+		checkText(t, m.Text)
+	})
+}
+
+// checkText fails t unless text has the shape Message.Text promises.
+func checkText(t *testing.T, text string) {
+	t.Helper()
+	if !utf8.ValidString(text) {
+		t.Fatalf("Text is not valid UTF-8: %q", text)
+	}
+	if text != strings.TrimSpace(text) {
+		t.Fatalf("Text is not trimmed: %q", text)
+	}
+	if strings.Contains(text, "\n\n\n") {
+		t.Fatalf("Text has two blank lines in a row: %q", text)
+	}
+	for _, l := range strings.Split(text, "\n") {
+		if l != strings.TrimRight(l, " \t") {
+			t.Fatalf("Text has trailing space in %q", l)
+		}
+	}
+	for _, r := range text {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			t.Fatalf("Text has control character %U: %q", r, text)
+		}
+	}
+}
