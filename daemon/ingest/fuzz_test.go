@@ -1,0 +1,39 @@
+package ingest_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leadup/leadup/daemon/ingest"
+	"github.com/leadup/leadup/daemon/reply"
+	"github.com/leadup/leadup/daemon/reply/grammar"
+)
+
+// FuzzReadAndParse runs arbitrary emails through the whole path a reply
+// takes before it touches the store: MIME decoding, keeping the user's
+// text, and the grammar. It may reject an email, never panic or hang.
+func FuzzReadAndParse(f *testing.F) {
+	files, _ := filepath.Glob("../reply/testdata/replies/*.eml")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("From: a@b\r\n\r\nDecisions:\r\n- x by Friday\r\ndone 12\r\n"))
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	opts := grammar.Options{BossNames: []string{"Dana Whitfield"}, Now: time.Date(2026, 11, 24, 10, 0, 0, 0, loc), Location: loc}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		msg, err := reply.Extract(raw, reply.Options{MaxSize: 1 << 20, Deadline: 2 * time.Second, TemplateHeadings: ingest.TemplateHeadings})
+		if err != nil {
+			return
+		}
+		log := grammar.Parse(msg.Text, opts)
+		for _, a := range log.Actions {
+			if a.Owner == "" {
+				t.Errorf("an action without an owner: %+v", a)
+			}
+		}
+	})
+}
