@@ -454,30 +454,41 @@ func (p *parser) smtpAuth(raw *rawSMTP, s *SMTP) {
 	}
 
 	switch s.Auth {
-	case AuthPlain, AuthLogin:
-		if !hasUser {
-			p.errorf("smtp.username", `add username = "...", usually your email address`, "required with auth %q", s.Auth)
-		}
-		if pwKey == "" {
-			p.errorf("smtp.password", `add password_command = "..." (or password_file, or password)`, "required with auth %q", s.Auth)
-		}
-	case AuthXOAUTH2:
-		if !hasUser {
-			p.errorf("smtp.username", `add username = "..." with your Gmail address, the Google account you authorize leadup with`, "required with auth %q", s.Auth)
-		}
-		if pwKey != "" {
-			p.errorf(pwKey, "remove it: xoauth2 signs in with the Google token that `leadup auth` stores", "is not used with auth %q", s.Auth)
-			s.Password = Secret{}
-		}
-		if s.Host != "" && !isLoopback(s.Host) && !isGoogleHost(s.Host) {
-			p.log.Warn(`auth "xoauth2" signs in with your Google token, which only Google's servers accept`, "key", key, "host", s.Host)
-		}
+	case AuthPlain, AuthLogin, AuthXOAUTH2:
+		p.credentials("smtp", s.Auth, s.Host, hasUser, pwKey, &s.Password)
 	case AuthNone:
 		if hasUser {
 			p.errorf("smtp.username", `remove it, or set auth = "plain" or "login"`, "would be ignored with auth %q", s.Auth)
 		}
 		if pwKey != "" {
 			p.errorf(pwKey, `remove it, or set auth = "plain" or "login"`, "would be ignored with auth %q", s.Auth)
+		}
+	}
+}
+
+// credentials checks what a sign-in method of the [section] table needs:
+// a user name and a password for plain and login; a user name and no
+// password for xoauth2, which uses the Google token (and only Google's
+// servers accept it). A password that would be ignored is dropped.
+func (p *parser) credentials(section, auth, host string, hasUser bool, pwKey string, pw *Secret) {
+	switch auth {
+	case AuthPlain, AuthLogin:
+		if !hasUser {
+			p.errorf(section+".username", `add username = "...", usually your email address`, "required with auth %q", auth)
+		}
+		if pwKey == "" {
+			p.errorf(section+".password", `add password_command = "..." (or password_file, or password)`, "required with auth %q", auth)
+		}
+	case AuthXOAUTH2:
+		if !hasUser {
+			p.errorf(section+".username", `add username = "..." with your Gmail address, the Google account you authorize leadup with`, "required with auth %q", auth)
+		}
+		if pwKey != "" {
+			p.errorf(pwKey, "remove it: xoauth2 signs in with the Google token that `leadup auth` stores", "is not used with auth %q", auth)
+			*pw = Secret{}
+		}
+		if host != "" && !isLoopback(host) && !isGoogleHost(host) {
+			p.log.Warn(`auth "xoauth2" signs in with your Google token, which only Google's servers accept`, "key", section+".auth", "host", host)
 		}
 	}
 }

@@ -180,26 +180,7 @@ func (p *parser) imapAuth(raw *rawIMAP, m *IMAP) {
 		}
 	}
 
-	switch m.Auth {
-	case AuthPlain:
-		if !hasUser {
-			p.errorf("imap.username", `add username = "...", usually your email address`, "required with auth %q", m.Auth)
-		}
-		if pwKey == "" {
-			p.errorf("imap.password", `add password_command = "..." (or password_file, or password)`, "required with auth %q", m.Auth)
-		}
-	case AuthXOAUTH2:
-		if !hasUser {
-			p.errorf("imap.username", `add username = "..." with your Gmail address, the Google account you authorize leadup with`, "required with auth %q", m.Auth)
-		}
-		if pwKey != "" {
-			p.errorf(pwKey, "remove it: xoauth2 signs in with the Google token that `leadup auth` stores", "is not used with auth %q", m.Auth)
-			m.Password = Secret{}
-		}
-		if m.Host != "" && !isLoopback(m.Host) && !isGoogleHost(m.Host) {
-			p.log.Warn(`auth "xoauth2" signs in with your Google token, which only Google's servers accept`, "key", key, "host", m.Host)
-		}
-	}
+	p.credentials("imap", m.Auth, m.Host, hasUser, pwKey, &m.Password)
 }
 
 // mailbox validates an optional mailbox name; "" when absent or invalid.
