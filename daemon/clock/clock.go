@@ -4,6 +4,7 @@ package clock
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,11 +53,44 @@ func Sleep(ctx context.Context, c Clock, d time.Duration) error {
 	}
 }
 
+// Probe tells whether a loop is stuck: Loop marks when each step begins
+// and clears the mark when it ends, so a loop asleep between steps is not
+// busy at all, and one blocked inside a step for long is stuck. The
+// systemd watchdog stops its pings then. The zero value is ready to use.
+type Probe struct {
+	since atomic.Int64 // Unix nanoseconds the current step began; 0 between steps
+}
+
+func (p *Probe) enter(now time.Time) {
+	if p != nil {
+		p.since.Store(max(now.UnixNano(), 1)) // 0 means between steps
+	}
+}
+
+func (p *Probe) leave() {
+	if p != nil {
+		p.since.Store(0)
+	}
+}
+
+// Busy returns for how long the current step has run at now, 0 between
+// steps.
+func (p *Probe) Busy(now time.Time) time.Duration {
+	if p == nil {
+		return 0
+	}
+	if since := p.since.Load(); since != 0 {
+		return now.Sub(time.Unix(0, since))
+	}
+	return 0
+}
+
 // Loop runs a daemon loop until ctx ends: it calls step at once, then again
 // each time the wait step returned has passed or kick fires (a nil kick
 // never does). A kicked loop stops its timer first, so an armed timer always
-// means the loop is asleep, which is what tests wait for.
-func Loop(ctx context.Context, c Clock, kick <-chan struct{}, step func(context.Context) time.Duration) {
+// means the loop is asleep, which is what tests wait for. probe, if not nil,
+// is marked busy while step runs.
+func Loop(ctx context.Context, c Clock, kick <-chan struct{}, probe *Probe, step func(context.Context) time.Duration) {
 	timer := c.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -67,7 +101,9 @@ func Loop(ctx context.Context, c Clock, kick <-chan struct{}, step func(context.
 		case <-kick:
 		}
 		timer.Stop()
+		probe.enter(c.Now())
 		wait := step(ctx)
+		probe.leave()
 		if ctx.Err() != nil {
 			return
 		}

@@ -103,7 +103,7 @@ func TestLoop(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		Loop(ctx, f, kick, func(context.Context) time.Duration {
+		Loop(ctx, f, kick, nil, func(context.Context) time.Duration {
 			steps <- f.Now()
 			return time.Hour
 		})
@@ -124,6 +124,34 @@ func TestLoop(t *testing.T) {
 	f.Advance(time.Hour)
 	if got := <-steps; !got.Equal(time.Unix(3600, 0)) {
 		t.Errorf("timed step at %v, want 1h", got)
+	}
+	cancel()
+	<-done
+}
+
+func TestProbe(t *testing.T) {
+	f := NewFake(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	var p Probe
+	inside, release := make(chan struct{}), make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		Loop(ctx, f, nil, &p, func(context.Context) time.Duration {
+			close(inside)
+			<-release
+			return time.Hour
+		})
+		close(done)
+	}()
+	<-inside
+	f.Advance(10 * time.Minute) // the step is stuck for ten minutes
+	if got := p.Busy(f.Now()); got != 10*time.Minute {
+		t.Errorf("Busy() inside a step = %v, want 10m", got)
+	}
+	close(release)
+	<-f.BlockUntil(1)
+	if got := p.Busy(f.Now()); got != 0 {
+		t.Errorf("Busy() asleep = %v, want 0", got)
 	}
 	cancel()
 	<-done

@@ -24,6 +24,9 @@ const maxErrorBackoff = 30 * time.Minute
 // Source, classifies what changed with the Rule, and stores the result with
 // the new cursor in one transaction.
 type Tracker struct {
+	// Probe says whether the loop is stuck (for the systemd watchdog).
+	Probe clock.Probe
+
 	source    calendar.Source
 	store     Store
 	rule      atomic.Pointer[Rule]
@@ -143,7 +146,7 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 // retried with a growing delay, up to maxErrorBackoff.
 func (t *Tracker) Run(ctx context.Context) error {
 	failures := 0
-	clock.Loop(ctx, t.clock, nil, func(ctx context.Context) time.Duration {
+	clock.Loop(ctx, t.clock, nil, &t.Probe, func(ctx context.Context) time.Duration {
 		if _, err := t.Sync(ctx); err != nil {
 			if ctx.Err() != nil {
 				return 0

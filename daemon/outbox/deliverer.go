@@ -55,8 +55,10 @@ type Options struct {
 
 // Deliverer sends what the outbox holds. Run it once per outbox.
 type Deliverer struct {
-	o    Options
-	kick chan struct{}
+	// Probe says whether the loop is stuck (for the systemd watchdog).
+	Probe clock.Probe
+	o     Options
+	kick  chan struct{}
 }
 
 // NewDeliverer returns a Deliverer; call Run.
@@ -93,7 +95,7 @@ func (d *Deliverer) Kick() {
 // Run delivers queued messages as they fall due until ctx ends. It first
 // settles the messages an unclean stop left in sending.
 func (d *Deliverer) Run(ctx context.Context) error {
-	clock.Loop(ctx, d.o.Clock, d.kick, func(ctx context.Context) time.Duration {
+	clock.Loop(ctx, d.o.Clock, d.kick, &d.Probe, func(ctx context.Context) time.Duration {
 		wait, err := d.step(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.o.Log.Error("outbox", "err", err)

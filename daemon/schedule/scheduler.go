@@ -57,9 +57,11 @@ type Options struct {
 // Scheduler sleeps until the next job is due, or until Kick says the
 // meetings changed, then writes the due jobs to the outbox.
 type Scheduler struct {
-	o    Options
-	cfg  atomic.Pointer[Config]
-	kick chan struct{}
+	// Probe says whether the loop is stuck (for the systemd watchdog).
+	Probe clock.Probe
+	o     Options
+	cfg   atomic.Pointer[Config]
+	kick  chan struct{}
 }
 
 // New returns a Scheduler; call Run.
@@ -98,7 +100,7 @@ func (s *Scheduler) Kick() {
 
 // Run plans and dispatches until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
-	clock.Loop(ctx, s.o.Clock, s.kick, func(ctx context.Context) time.Duration {
+	clock.Loop(ctx, s.o.Clock, s.kick, &s.Probe, func(ctx context.Context) time.Duration {
 		next, err := s.Tick(ctx)
 		switch {
 		case err != nil:
