@@ -35,6 +35,7 @@ import (
 	"github.com/leadup/leadup/daemon/replytoken"
 	"github.com/leadup/leadup/daemon/schedule"
 	"github.com/leadup/leadup/daemon/store"
+	"github.com/leadup/leadup/daemon/systemd"
 )
 
 // Options are what the daemon needs besides its configuration.
@@ -53,6 +54,9 @@ type Options struct {
 	// MailboxTLS, if set, is the base TLS configuration of the IMAP
 	// connection (tests trust their own certificate with it).
 	MailboxTLS *tls.Config
+	// Notifier, if set, tells systemd about readiness, status, stopping,
+	// and pings its watchdog (see Run).
+	Notifier *systemd.Notifier
 }
 
 // Daemon is an assembled leadup. Close it when done.
@@ -70,6 +74,7 @@ type Daemon struct {
 	ingester  *ingest.Ingester
 	sender    outbox.Sender
 	watcher   *mailbox.Watcher // nil without [imap]
+	notifier  *systemd.Notifier
 }
 
 // Open opens the store and assembles the daemon. It talks to no server: a
@@ -95,7 +100,7 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st}
+	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier}
 	if err := d.openGoogle(ctx, o); err != nil {
 		st.Close()
 		return nil, err
@@ -134,6 +139,7 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		Log:      o.Log,
 		Queued:   d.deliverer.Kick,
 		Crash:    o.Crash,
+		Planned:  d.status,
 	})
 	d.tracker = meeting.NewTracker(meeting.TrackerOptions{
 		Source:   d.source,
@@ -326,6 +332,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 			run  func(context.Context) error
 		}{"mailbox watcher", d.watcher.Run})
 	}
+	// Ready once the first calendar sync has been attempted, so that
+	// "systemctl start" returns with the meetings known (or the reason
+	// they are not in the log).
+	if _, err := d.tracker.Sync(ctx); err != nil {
+		d.log.Error("first calendar sync failed; retrying in the background", "err", err)
+	}
+	d.notifier.Ready()
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -341,8 +355,59 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}()
 	}
 	d.log.Info("leadup running", "calendar", d.source.Name(), "bosses", len(d.cfg.Bosses), "leads", d.cfg.Brief.Before)
+	if interval, ok := systemd.WatchdogInterval(); ok && d.notifier.Enabled() {
+		probes := []*clock.Probe{&d.tracker.Probe, &d.scheduler.Probe, &d.deliverer.Probe}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.watchdog(ctx, interval, probes)
+		}()
+	}
+	<-ctx.Done()
+	d.notifier.Stopping()
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// watchdog pings systemd's watchdog twice per interval while no loop is
+// stuck: a loop inside one step for longer than the interval (a hung
+// connection, a deadlock) stops the pings, and systemd restarts leadup.
+// A loop asleep between steps is fine, however long it sleeps.
+func (d *Daemon) watchdog(ctx context.Context, interval time.Duration, probes []*clock.Probe) {
+	stuck := false
+	clock.Loop(ctx, d.clock, nil, nil, func(context.Context) time.Duration {
+		now := d.clock.Now()
+		for _, p := range probes {
+			if p.Busy(now) > interval {
+				if !stuck {
+					d.log.Error("a loop is stuck; no more watchdog pings", "busy", p.Busy(now).Round(time.Second))
+				}
+				stuck = true
+				return interval / 2
+			}
+		}
+		stuck = false
+		d.notifier.Watchdog()
+		return interval / 2
+	})
+}
+
+// status tells systemd what comes next: "next: brief for 1:1 with Dana at
+// Tue 09:30".
+func (d *Daemon) status(next *schedule.Job) {
+	if !d.notifier.Enabled() {
+		return
+	}
+	if next == nil {
+		d.notifier.Status("idle: no email planned")
+		return
+	}
+	what := next.Kind
+	if next.Kind == outbox.KindBrief {
+		what = "brief"
+	}
+	d.notifier.Status(fmt.Sprintf("next: %s for %s with %s at %s", what, next.Meeting.Event.Title,
+		next.Meeting.Boss, next.Due.In(d.cfg.Location).Format("Mon 15:04")))
 }
 
 // Preview composes the email for a job without queuing it, and returns

@@ -155,14 +155,19 @@ func (e *env) loadConfig(log *slog.Logger) (*config.Config, int) {
 	return cfg, exitOK
 }
 
-// openDaemon loads the configuration and assembles the daemon.
-func (e *env) openDaemon(ctx context.Context) (*daemon.Daemon, *config.Config, int) {
+// openDaemon loads the configuration and assembles the daemon; opts may
+// adjust its options.
+func (e *env) openDaemon(ctx context.Context, opts ...func(*daemon.Options)) (*daemon.Daemon, *config.Config, int) {
 	log := e.logger()
 	cfg, code := e.loadConfig(log)
 	if code != exitOK {
 		return nil, nil, code
 	}
-	d, err := daemon.Open(ctx, daemon.Options{Config: cfg, Log: log, UserAgent: "leadup/" + version})
+	o := daemon.Options{Config: cfg, Log: log, UserAgent: "leadup/" + version}
+	for _, f := range opts {
+		f(&o)
+	}
+	d, err := daemon.Open(ctx, o)
 	if config.IsConfigError(err) {
 		fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
 		return nil, nil, exitConfig

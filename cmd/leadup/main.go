@@ -19,5 +19,11 @@ func run() int {
 	// SIGINT and SIGTERM cancel the context; the commands wind down from it.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, restore the default action, so that a
+		// second SIGINT or SIGTERM ends leadup at once, mid-shutdown.
+		<-ctx.Done()
+		stop()
+	}()
 	return runCommand(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }

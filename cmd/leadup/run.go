@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/leadup/leadup/daemon"
 	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/systemd"
 )
 
 var runDaemonCommand = command{
@@ -36,7 +38,7 @@ It needs [mail] from and to, and [smtp]. Check what it plans with
 				fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
 				return exitConfig
 			}
-			d, _, code := e.openDaemon(ctx)
+			d, _, code := e.openDaemon(ctx, func(o *daemon.Options) { o.Notifier = systemd.FromEnv() })
 			if code != exitOK {
 				return code
 			}

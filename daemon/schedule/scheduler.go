@@ -52,6 +52,9 @@ type Options struct {
 	Queued func()
 	// Crash, if set, is called at crash points (tests kill the process).
 	Crash func(point string)
+	// Planned, if set, is told after every plan which job is next (nil
+	// when none is planned): the daemon's status line.
+	Planned func(next *Job)
 }
 
 // Scheduler sleeps until the next job is due, or until Kick says the
@@ -77,6 +80,9 @@ func New(o Options) *Scheduler {
 	}
 	if o.Crash == nil {
 		o.Crash = func(string) {}
+	}
+	if o.Planned == nil {
+		o.Planned = func(*Job) {}
 	}
 	s := &Scheduler{o: o, kick: make(chan struct{}, 1)}
 	s.SetConfig(o.Config)
@@ -127,6 +133,9 @@ func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 	var next time.Time
 	if len(upcoming) > 0 {
 		next = upcoming[0].Due
+		s.o.Planned(&upcoming[0])
+	} else {
+		s.o.Planned(nil)
 	}
 	queued, failed := 0, 0
 	for _, j := range due {
