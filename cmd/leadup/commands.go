@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"strings"
 
@@ -45,6 +46,7 @@ type env struct {
 	stdout, stderr io.Writer
 	configPath     string
 	logLevel       string
+	logFormat      string
 }
 
 func commands() []command {
@@ -86,6 +88,10 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return exitConfig
 	}
+	if e.logFormat != "text" && e.logFormat != "json" {
+		fmt.Fprintf(stderr, "leadup: -log-format %q: use text or json\n", e.logFormat)
+		return exitConfig
+	}
 	return run(ctx, e, fs.Args())
 }
 
@@ -109,6 +115,7 @@ func (c command) flags(e *env) (*flag.FlagSet, runFunc) {
 		level = "warn"
 	}
 	fs.StringVar(&e.logLevel, "log-level", level, "log `level`: debug, info, warn or error")
+	fs.StringVar(&e.logFormat, "log-format", "text", "log `format`: text (key=value; without timestamps under journald) or json")
 	run := c.setup(fs)
 	fs.Usage = func() {
 		out := fs.Output()
@@ -136,13 +143,27 @@ Run "leadup <command> -h" for a command's flags.
 `, config.DefaultPath())
 }
 
-// logger returns the logger for a command: text on stderr at the chosen level.
+// logger returns the logger for a command, on stderr at the chosen level:
+// key=value text, without timestamps when journald is reading ($JOURNAL_STREAM
+// set: it stamps each line itself), or JSON for other collectors.
 func (e *env) logger() *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(e.logLevel)); err != nil {
 		level = slog.LevelWarn
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	if e.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	}
+	if os.Getenv("JOURNAL_STREAM") != "" {
+		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
 // loadConfig loads the configuration, printing what is wrong with it.
