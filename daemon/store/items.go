@@ -115,7 +115,7 @@ func (s *Store) MeetingItems(ctx context.Context, key, kind string) ([]Item, err
 // PreviousMeeting returns the latest active meeting with boss that started
 // before before, and false if there is none.
 func (s *Store) PreviousMeeting(ctx context.Context, boss string, before time.Time) (meeting.Meeting, bool, error) {
-	r := s.db.QueryRowContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined, event
+	r := s.db.QueryRowContext(ctx, `SELECT `+meetingColumns+`
 		FROM meetings WHERE boss = ? AND status = 'active' AND start_at < ? ORDER BY start_at DESC LIMIT 1`, boss, before.Unix())
 	m, err := scanMeeting(r)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -237,7 +237,7 @@ func (s *Store) Meetings(ctx context.Context, q Query) ([]meeting.Meeting, error
 			args = append(args, string(st))
 		}
 	}
-	query := `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined, event FROM meetings`
+	query := `SELECT ` + meetingColumns + ` FROM meetings`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -266,7 +266,7 @@ func (s *Store) Meetings(ctx context.Context, q Query) ([]meeting.Meeting, error
 
 // Meeting returns the meeting with the given key, or ErrNotFound.
 func (s *Store) Meeting(ctx context.Context, key string) (meeting.Meeting, error) {
-	r := s.db.QueryRowContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined, event FROM meetings WHERE key = ?`, key)
+	r := s.db.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM meetings WHERE key = ?`, key)
 	m, err := scanMeeting(r)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("meeting %s: %w", key, ErrNotFound)
@@ -276,6 +276,9 @@ func (s *Store) Meeting(ctx context.Context, key string) (meeting.Meeting, error
 	}
 	return m, nil
 }
+
+// meetingColumns are the columns scanMeeting reads, in its order.
+const meetingColumns = `key, calendar, status, boss, boss_email, one_on_one, boss_declined, event`
 
 func scanMeeting(r interface{ Scan(...any) error }) (meeting.Meeting, error) {
 	var m meeting.Meeting
