@@ -134,13 +134,19 @@ func MessageID(j schedule.Job, token, domain string) string {
 	if token != "" {
 		return "leadup." + j.Kind + "." + token + "@" + domain
 	}
-	sum := sha256.Sum256([]byte(j.Meeting.Key + "\x00" + j.Kind + "\x00" + j.Variant))
-	h := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
+	h := idHash(j.Meeting.Key + "\x00" + j.Kind + "\x00" + j.Variant)
 	v := strings.NewReplacer("@", "-", "/", "-").Replace(j.Variant)
 	if v != "" {
 		v = "." + v
 	}
 	return "leadup." + j.Kind + v + "." + h + "@" + domain
+}
+
+// idHash is the part of a Message-ID that stands for s: 80 bits of its
+// SHA-256, in lowercase base32.
+func idHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
 }
 
 // replyTo returns the Reply-To address for a message carrying token (""

@@ -2,10 +2,7 @@ package daemon
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base32"
 	netmail "net/mail"
-	"strings"
 	"time"
 
 	"github.com/leadup/leadup/daemon/ingest"
@@ -64,9 +61,7 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256([]byte(msg.MessageID))
-	id := "leadup.confirm." + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10])) +
-		"@" + mail.MessageIDDomain(c.cfg.Mail.From)
+	id := "leadup.confirm." + idHash(msg.MessageID) + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
 	now := c.now()
 	em := mail.Message{
 		From:      c.cfg.Mail.From,
