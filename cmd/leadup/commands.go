@@ -170,10 +170,26 @@ func (e *env) logger() *slog.Logger {
 func (e *env) loadConfig(log *slog.Logger) (*config.Config, int) {
 	cfg, err := config.Load(e.configPath, log)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
+		e.invalidConfig(err)
 		return nil, exitConfig
 	}
 	return cfg, exitOK
+}
+
+// invalidConfig prints a configuration mistake.
+func (e *env) invalidConfig(err error) {
+	fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
+}
+
+// report prints err and returns the exit status it calls for: 2 for a
+// configuration mistake, 1 for anything else.
+func (e *env) report(err error) int {
+	if config.IsConfigError(err) {
+		e.invalidConfig(err)
+		return exitConfig
+	}
+	fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+	return exitFail
 }
 
 // openDaemon loads the configuration and assembles the daemon; opts may
@@ -189,13 +205,8 @@ func (e *env) openDaemon(ctx context.Context, opts ...func(*daemon.Options)) (*d
 		f(&o)
 	}
 	d, err := daemon.Open(ctx, o)
-	if config.IsConfigError(err) {
-		fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
-		return nil, nil, exitConfig
-	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-		return nil, nil, exitFail
+		return nil, nil, e.report(err)
 	}
 	return d, cfg, exitOK
 }

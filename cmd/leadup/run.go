@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"github.com/leadup/leadup/daemon"
-	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/systemd"
 )
 
@@ -29,27 +27,14 @@ It needs [mail] from and to, and [smtp]. Check what it plans with
 "leadup status", and what an email will look like with "leadup preview".`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		return func(ctx context.Context, e *env, args []string) int {
-			log := e.logger()
-			cfg, code := e.loadConfig(log)
-			if code != exitOK {
-				return code
-			}
-			if err := cfg.CheckDelivery(); err != nil {
-				fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
-				return exitConfig
-			}
 			d, _, code := e.openDaemon(ctx, func(o *daemon.Options) { o.Notifier = systemd.FromEnv() })
 			if code != exitOK {
 				return code
 			}
 			defer d.Close()
+			// Run checks first that the configuration can send email.
 			if err := d.Run(ctx); err != nil {
-				if config.IsConfigError(err) {
-					fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
-					return exitConfig
-				}
-				fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-				return exitFail
+				return e.report(err)
 			}
 			return exitOK
 		}
