@@ -142,11 +142,19 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	return res, nil
 }
 
-// Run syncs every poll interval until ctx ends. A failed sync is logged and
+// Run syncs every poll interval until ctx ends, the first time at once
+// unless a sync succeeded less than a poll ago. A failed sync is logged and
 // retried with a growing delay, up to maxErrorBackoff.
 func (t *Tracker) Run(ctx context.Context) error {
 	failures := 0
 	clock.Loop(ctx, t.clock, nil, &t.Probe, func(ctx context.Context) time.Duration {
+		// A sync that succeeded less than a poll ago (the daemon syncs once
+		// before it reports ready) is as good as one now.
+		if last := t.LastSync(); !last.IsZero() && failures == 0 {
+			if since := t.clock.Now().Sub(last); since >= 0 && since < t.poll {
+				return t.poll - since
+			}
+		}
 		if _, err := t.Sync(ctx); err != nil {
 			if ctx.Err() != nil {
 				return 0

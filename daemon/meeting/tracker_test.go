@@ -366,3 +366,36 @@ func TestBossRuleFixture(t *testing.T) {
 		})
 	}
 }
+
+func TestTrackerRunAfterARecentSync(t *testing.T) {
+	src := &scriptedSource{done: make(chan struct{}, 10)}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fake := clock.NewFake(now)
+	tr := meeting.NewTracker(meeting.TrackerOptions{
+		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
+	})
+	if _, err := tr.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-src.done
+	fake.Advance(30 * time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- tr.Run(ctx) }()
+	// Run does not sync again at once: it waits out the poll.
+	<-fake.BlockUntil(1)
+	if next, _ := fake.NextDue(); next.Sub(fake.Now()) != 90*time.Second {
+		t.Errorf("first sync of Run in %v, want the 90s left of the poll", next.Sub(fake.Now()))
+	}
+	if src.calls != 1 {
+		t.Errorf("%d syncs, want only the one before Run", src.calls)
+	}
+	fake.Advance(90 * time.Second)
+	<-src.done
+	cancel()
+	<-done
+}
