@@ -8,12 +8,10 @@ package daemon
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	netmail "net/mail"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -75,6 +73,9 @@ type Daemon struct {
 	sender    outbox.Sender
 	watcher   *mailbox.Watcher // nil without [imap]
 	notifier  *systemd.Notifier
+	opts      Options // as given to Open, to open the daemon again on reload
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the store and assembles the daemon. It talks to no server: a
@@ -100,7 +101,7 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier}
+	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier, opts: o}
 	if err := d.openGoogle(ctx, o); err != nil {
 		st.Close()
 		return nil, err
@@ -281,8 +282,11 @@ func (d *Daemon) smtp() *mail.SMTP {
 	return s
 }
 
-// Close releases the store.
-func (d *Daemon) Close() error { return d.store.Close() }
+// Close releases the store. Closing again does nothing.
+func (d *Daemon) Close() error {
+	d.closeOnce.Do(func() { d.closeErr = d.store.Close() })
+	return d.closeErr
+}
 
 // SyncMeetings syncs the calendar once now.
 func (d *Daemon) SyncMeetings(ctx context.Context) (meeting.SyncResult, error) {
@@ -303,93 +307,6 @@ func (d *Daemon) LastSync(ctx context.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return st.SyncedAt, nil
-}
-
-// Run runs the daemon until ctx ends: the calendar tracker, the scheduler
-// and the outbox's deliverer, each in its own goroutine. It returns once all
-// three have stopped; an SMTP exchange under way is let finish.
-func (d *Daemon) Run(ctx context.Context) error {
-	if err := d.cfg.CheckDelivery(); err != nil {
-		return err
-	}
-	// The daemon idles with a live heap of a few MB and allocates little
-	// between polls: a tight GC goal costs milliseconds of CPU an hour and
-	// keeps its memory near what it uses. GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(idleGCPercent)
-	}
-	loops := []struct {
-		name string
-		run  func(context.Context) error
-	}{
-		{"calendar tracker", d.tracker.Run},
-		{"scheduler", d.scheduler.Run},
-		{"deliverer", d.deliverer.Run},
-	}
-	if d.watcher != nil {
-		loops = append(loops, struct {
-			name string
-			run  func(context.Context) error
-		}{"mailbox watcher", d.watcher.Run})
-	}
-	// Ready once the first calendar sync has been attempted, so that
-	// "systemctl start" returns with the meetings known (or the reason
-	// they are not in the log).
-	if _, err := d.tracker.Sync(ctx); err != nil {
-		d.log.Error("first calendar sync failed; retrying in the background", "err", err)
-	}
-	d.notifier.Ready()
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	errs := make([]error, len(loops))
-	for i, l := range loops {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := l.run(ctx); err != nil {
-				errs[i] = fmt.Errorf("%s: %w", l.name, err)
-				cancel() // one loop failing stops the daemon: systemd restarts it
-			}
-		}()
-	}
-	d.log.Info("leadup running", "calendar", d.source.Name(), "bosses", len(d.cfg.Bosses), "leads", d.cfg.Brief.Before)
-	if interval, ok := systemd.WatchdogInterval(); ok && d.notifier.Enabled() {
-		probes := []*clock.Probe{&d.tracker.Probe, &d.scheduler.Probe, &d.deliverer.Probe}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.watchdog(ctx, interval, probes)
-		}()
-	}
-	<-ctx.Done()
-	d.notifier.Stopping()
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// watchdog pings systemd's watchdog twice per interval while no loop is
-// stuck: a loop inside one step for longer than the interval (a hung
-// connection, a deadlock) stops the pings, and systemd restarts leadup.
-// A loop asleep between steps is fine, however long it sleeps.
-func (d *Daemon) watchdog(ctx context.Context, interval time.Duration, probes []*clock.Probe) {
-	stuck := false
-	clock.Loop(ctx, d.clock, nil, nil, func(context.Context) time.Duration {
-		now := d.clock.Now()
-		for _, p := range probes {
-			if p.Busy(now) > interval {
-				if !stuck {
-					d.log.Error("a loop is stuck; no more watchdog pings", "busy", p.Busy(now).Round(time.Second))
-				}
-				stuck = true
-				return interval / 2
-			}
-		}
-		stuck = false
-		d.notifier.Watchdog()
-		return interval / 2
-	})
 }
 
 // status tells systemd what comes next: "next: brief for 1:1 with Dana at

@@ -1,0 +1,175 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/leadup/leadup/daemon/clock"
+	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/systemd"
+)
+
+// Run runs the daemon until ctx ends: the calendar tracker, the scheduler,
+// the outbox's deliverer and, with [imap], the mailbox watcher, each in its
+// own goroutine. It returns once all have stopped; an SMTP exchange under
+// way is let finish. It closes the daemon.
+func (d *Daemon) Run(ctx context.Context) error { return d.Serve(ctx, nil, nil) }
+
+// Serve is Run with configuration reloads: each time reload receives, it
+// loads the configuration again with load and, if the new configuration is
+// valid and its daemon opens, stops the running daemon between two steps
+// and starts the new one. A configuration that is not valid is logged and
+// the running daemon goes on untouched. systemd hears RELOADING=1 when a
+// reload starts and READY=1 when it is over, either way.
+//
+// Serve closes d, and every daemon it opened, before it returns.
+func (d *Daemon) Serve(ctx context.Context, reload <-chan struct{}, load func() (*config.Config, error)) error {
+	if err := d.cfg.CheckDelivery(); err != nil {
+		d.Close()
+		return err
+	}
+	// The daemon idles with a live heap of a few MB and allocates little
+	// between polls: a tight GC goal costs milliseconds of CPU an hour and
+	// keeps its memory near what it uses. GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(idleGCPercent)
+	}
+	defer func() { d.Close() }() // the daemon running last
+	for {
+		runCtx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- d.run(runCtx) }()
+
+		var next *Daemon
+		for next == nil {
+			select {
+			case err := <-done:
+				stop()
+				return err
+			case <-ctx.Done():
+				d.notifier.Stopping()
+				err := <-done
+				stop()
+				return err
+			case <-reload:
+				n, err := d.reopen(ctx, load)
+				if err != nil {
+					d.log.Error("reload: keeping the running configuration", "err", err)
+					d.notifier.Status("reload failed; running with the previous configuration: see the log")
+					d.notifier.Ready()
+					continue
+				}
+				next = n
+			}
+		}
+		// Stop the old loops between two steps (an SMTP exchange under way
+		// is let finish), then start the new ones.
+		stop()
+		err := <-done
+		d.Close()
+		if err != nil {
+			next.Close()
+			return err
+		}
+		d.log.Info("configuration reloaded", "config", next.cfg.Path)
+		d = next
+	}
+}
+
+// reopen loads the configuration again and opens a daemon with it, beside
+// the running one.
+func (d *Daemon) reopen(ctx context.Context, load func() (*config.Config, error)) (*Daemon, error) {
+	d.notifier.Reloading()
+	d.log.Info("reloading the configuration")
+	if load == nil {
+		return nil, errors.New("this daemon cannot reload its configuration")
+	}
+	cfg, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.StateDir != d.cfg.StateDir {
+		return nil, &config.Error{File: cfg.Path, Key: "state_dir",
+			Msg: fmt.Sprintf("changed from %s to %s", d.cfg.StateDir, cfg.StateDir),
+			Fix: "restart leadup to move to another state directory"}
+	}
+	if err := cfg.CheckDelivery(); err != nil {
+		return nil, err
+	}
+	o := d.opts
+	o.Config = cfg
+	return Open(ctx, o)
+}
+
+// run runs the loops until ctx ends or one of them fails. It tells systemd
+// the daemon is ready once the first calendar sync has been attempted.
+func (d *Daemon) run(ctx context.Context) error {
+	type loop struct {
+		name string
+		run  func(context.Context) error
+	}
+	loops := []loop{
+		{"calendar tracker", d.tracker.Run},
+		{"scheduler", d.scheduler.Run},
+		{"deliverer", d.deliverer.Run},
+	}
+	probes := []*clock.Probe{&d.tracker.Probe, &d.scheduler.Probe, &d.deliverer.Probe}
+	if d.watcher != nil {
+		loops = append(loops, loop{"mailbox watcher", d.watcher.Run})
+	}
+	// Ready once the first calendar sync has been attempted, so that
+	// "systemctl start" returns with the meetings known (or the reason
+	// they are not in the log).
+	if _, err := d.tracker.Sync(ctx); err != nil && ctx.Err() == nil {
+		d.log.Error("first calendar sync failed; retrying in the background", "err", err)
+	}
+	d.notifier.Ready()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(loops))
+	for i, l := range loops {
+		wg.Go(func() {
+			if err := l.run(ctx); err != nil {
+				errs[i] = fmt.Errorf("%s: %w", l.name, err)
+				cancel() // one loop failing stops the daemon: systemd restarts it
+			}
+		})
+	}
+	d.log.Info("leadup running", "calendar", d.source.Name(), "bosses", len(d.cfg.Bosses), "leads", d.cfg.Brief.Before)
+	if interval, ok := systemd.WatchdogInterval(); ok && d.notifier.Enabled() {
+		wg.Go(func() { d.watchdog(ctx, interval, probes) })
+	}
+	<-ctx.Done()
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// watchdog pings systemd's watchdog twice per interval while no loop is
+// stuck: a loop inside one step for longer than the interval (a hung
+// connection, a deadlock) stops the pings, and systemd restarts leadup.
+// A loop asleep between steps is fine, however long it sleeps.
+func (d *Daemon) watchdog(ctx context.Context, interval time.Duration, probes []*clock.Probe) {
+	stuck := false
+	clock.Loop(ctx, d.clock, nil, nil, func(context.Context) time.Duration {
+		now := d.clock.Now()
+		for _, p := range probes {
+			if p.Busy(now) > interval {
+				if !stuck {
+					d.log.Error("a loop is stuck; no more watchdog pings", "busy", p.Busy(now).Round(time.Second))
+				}
+				stuck = true
+				return interval / 2
+			}
+		}
+		stuck = false
+		d.notifier.Watchdog()
+		return interval / 2
+	})
+}
