@@ -252,7 +252,8 @@ func (p *parser) validate(raw *rawConfig) *Config {
 
 func (p *parser) google(raw *rawGoogle, cfg *Config) {
 	g := &cfg.Google
-	g.ClientFile = resolvePath(p.str("google.client_file", raw.ClientFile, DefaultClientFile), p.dir)
+	// A bare name is looked up in $CREDENTIALS_DIRECTORY first (LoadCredential=).
+	g.ClientFile = secretPath(p.str("google.client_file", raw.ClientFile, DefaultClientFile), p.dir)
 	g.TokenFile = resolvePath(p.str("google.token_file", raw.TokenFile, DefaultTokenFile), cfg.StateDir)
 	g.Calendar = p.str("google.calendar", raw.Calendar, DefaultCalendar)
 	g.Poll = p.duration("google.poll", raw.Poll, DefaultPoll, minPoll, 0)

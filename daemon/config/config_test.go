@@ -408,6 +408,32 @@ func TestRelativePaths(t *testing.T) {
 	})
 }
 
+// TestClientFileCredential: under systemd, LoadCredential= hands the
+// OAuth client file over in $CREDENTIALS_DIRECTORY, where a bare
+// client_file name (the default included) is looked up first.
+func TestClientFileCredential(t *testing.T) {
+	cleanEnv(t)
+	dir, creds := t.TempDir(), t.TempDir()
+	t.Setenv("CREDENTIALS_DIRECTORY", creds)
+	if err := os.WriteFile(filepath.Join(creds, "client_secret.json"), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ data, want string }{
+		{"", filepath.Join(creds, "client_secret.json")},
+		{"[google]\nclient_file = \"client_secret.json\"\n", filepath.Join(creds, "client_secret.json")},
+		{"[google]\nclient_file = \"other.json\"\n", filepath.Join(dir, "other.json")},
+		{"[google]\nclient_file = \"./client_secret.json\"\n", filepath.Join(dir, "client_secret.json")},
+	} {
+		cfg, err := Parse(filepath.Join(dir, "config.toml"), []byte(tt.data+minimal), nil)
+		if err != nil {
+			t.Fatalf("Parse(%q) = %v", tt.data, err)
+		}
+		if cfg.Google.ClientFile != tt.want {
+			t.Errorf("Parse(%q): ClientFile = %q, want %q", tt.data, cfg.Google.ClientFile, tt.want)
+		}
+	}
+}
+
 func TestStateDirDefault(t *testing.T) {
 	tests := []struct {
 		name string
