@@ -195,7 +195,7 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 		return
 	}
 	now := c.o.Clock.Now()
-	end := now.Add(c.cfg.Google.Lookahead)
+	end := now.Add(c.cfg.Calendar.Lookahead)
 	rule := meeting.NewRule(c.cfg.Bosses, c.cfg.Filter)
 	meetings := make(map[string]int)
 	others := make(map[string]int) // attendees who are not bosses, for the hint
@@ -225,7 +225,7 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 		}
 	}
 	detail := fmt.Sprintf("%s: %s in the next %s; meetings: %s", d.source.Name(), plural(events, "event"),
-		config.Duration(c.cfg.Google.Lookahead).String(), strings.Join(counts, ", "))
+		config.Duration(c.cfg.Calendar.Lookahead).String(), strings.Join(counts, ", "))
 	if len(absent) > 0 {
 		fix := "check the emails of " + strings.Join(absent, ", ") + " under [[boss]], and [filter]"
 		if top := mostFrequent(others, 5); len(top) > 0 {

@@ -146,7 +146,7 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		Source:   d.source,
 		Store:    st,
 		Rule:     meeting.NewRule(cfg.Bosses, cfg.Filter),
-		Poll:     cfg.Google.Poll,
+		Poll:     cfg.Calendar.Poll,
 		Clock:    o.Clock,
 		Log:      o.Log,
 		OnChange: func([]meeting.Change) { d.scheduler.Kick() },
@@ -195,7 +195,7 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: http.DefaultTransport}}
 	src, err := google.New(ctx, google.Options{
 		CalendarID: cfg.Google.Calendar,
-		Lookahead:  cfg.Google.Lookahead,
+		Lookahead:  cfg.Calendar.Lookahead,
 		Endpoint:   cfg.Google.Endpoint,
 		HTTPClient: client,
 		Tokens:     ts,

@@ -83,7 +83,7 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 		fmt.Fprintf(e.stderr, "leadup: the token was saved, but reading calendar %q failed: %v\n", cfg.Google.Calendar, err)
 		return exitFail
 	}
-	ms, err := d.UpcomingMeetings(ctx, cfg.Google.Lookahead)
+	ms, err := d.UpcomingMeetings(ctx, cfg.Calendar.Lookahead)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitFail

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar/google/googletest"
+	"github.com/leadup/leadup/internal/procstat"
 )
 
 // BenchmarkIdleDaemon builds leadup, runs "leadup run" with poll = "1m"
@@ -50,11 +49,20 @@ func BenchmarkIdleDaemon(b *testing.B) {
 			b.Fatal(err)
 		}
 		time.Sleep(warmup)
-		cpu0 := cpuSeconds(b, cmd.Process.Pid)
+		cpu0, err := procstat.CPUSeconds(cmd.Process.Pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		srv.ResetStats()
 		time.Sleep(watch - warmup)
-		cpu1 := cpuSeconds(b, cmd.Process.Pid)
-		rss, hwm := memory(b, cmd.Process.Pid)
+		cpu1, err := procstat.CPUSeconds(cmd.Process.Pid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rss, hwm, err := procstat.Memory(cmd.Process.Pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		if os.Getenv("LEADUP_IDLE_SMAPS") != "" {
 			smaps, _ := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/smaps_rollup")
 			b.Logf("smaps_rollup:\n%s", smaps)
@@ -74,42 +82,4 @@ func BenchmarkIdleDaemon(b *testing.B) {
 		b.ReportMetric(hwm/1024, "peak-rss-MiB")
 		b.ReportMetric(float64(requests)/(watch-warmup).Minutes(), "api-requests/min")
 	}
-}
-
-// cpuSeconds reads a process's user and system time from /proc.
-func cpuSeconds(b *testing.B, pid int) float64 {
-	b.Helper()
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		b.Fatal(err)
-	}
-	// Fields after the ")" that ends the command name; utime and stime
-	// are the 14th and 15th fields, counted in clock ticks (100 a second
-	// on Linux).
-	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+2:]))
-	utime, _ := strconv.ParseFloat(fields[11], 64)
-	stime, _ := strconv.ParseFloat(fields[12], 64)
-	return (utime + stime) / 100
-}
-
-// memory returns a process's resident and peak resident set in KiB.
-func memory(b *testing.B, pid int) (rss, hwm float64) {
-	b.Helper()
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), ":")
-		n, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-		switch k {
-		case "VmRSS":
-			rss = n
-		case "VmHWM":
-			hwm = n
-		}
-	}
-	return rss, hwm
 }

@@ -73,7 +73,7 @@ func runMeetings(ctx context.Context, e *env, asJSON bool, days int, offline boo
 			}
 		}
 	}
-	within := cfg.Google.Lookahead
+	within := cfg.Calendar.Lookahead
 	if days > 0 {
 		within = time.Duration(days) * 24 * time.Hour
 	}

@@ -69,7 +69,7 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 	defer d.Close()
 	var j schedule.Job
 	if next {
-		ms, err := d.UpcomingMeetings(ctx, cfg.Google.Lookahead)
+		ms, err := d.UpcomingMeetings(ctx, cfg.Calendar.Lookahead)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 			return exitFail

@@ -51,6 +51,7 @@ type Config struct {
 	// TemplatesDir is an absolute directory whose files replace the
 	// built-in email templates of the same name, or "" for none.
 	TemplatesDir string
+	Calendar     Calendar
 	Google       Google
 	Bosses       []Boss
 	Filter       Filter
@@ -60,6 +61,7 @@ type Config struct {
 	SMTP         SMTP
 	IMAP         IMAP
 	Reply        Reply
+	Digest       Digest
 
 	// lines locates the tables of the keys CheckDelivery may report.
 	lines struct{ mail, smtp int }
@@ -70,8 +72,6 @@ type Google struct {
 	ClientFile string // absolute path of the "Desktop app" OAuth client JSON
 	TokenFile  string // absolute path of the stored OAuth token
 	Calendar   string // calendar ID; "primary" is the user's main calendar
-	Poll       time.Duration
-	Lookahead  time.Duration
 	Endpoint   string // "" or absolute URL ending in "/"
 }
 
@@ -98,6 +98,7 @@ type rawConfig struct {
 	Timezone     *string     `toml:"timezone" hint:"put the zone name in double quotes, like timezone = \"Europe/Berlin\""`
 	StateDir     *string     `toml:"state_dir"`
 	TemplatesDir *string     `toml:"templates_dir"`
+	Calendar     rawCalendar `toml:"calendar"`
 	Google       rawGoogle   `toml:"google"`
 	Boss         []rawBoss   `toml:"boss"`
 	Filter       rawFilter   `toml:"filter"`
@@ -107,6 +108,7 @@ type rawConfig struct {
 	SMTP         *rawSMTP    `toml:"smtp"` // nil without [smtp]
 	IMAP         *rawIMAP    `toml:"imap"` // nil without [imap]
 	Reply        rawReply    `toml:"reply"`
+	Digest       rawDigest   `toml:"digest"`
 }
 
 type rawGoogle struct {
@@ -205,6 +207,8 @@ type parser struct {
 	log  *slog.Logger
 	idx  *keyIndex
 	errs []error
+	// lookaheadKey is the key that set the lookahead, for messages.
+	lookaheadKey string
 }
 
 func (p *parser) validate(raw *rawConfig) *Config {
@@ -236,15 +240,19 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	}
 
 	p.templatesDir(raw.TemplatesDir, cfg)
+	p.calendar(&raw.Calendar, &raw.Google, cfg)
 	p.google(&raw.Google, cfg)
 	p.bosses(raw.Boss, cfg)
 	p.filter(&raw.Filter, cfg)
 	p.brief(&raw.Brief, cfg) // after google: lead times are checked against the lookahead
 	p.followup(&raw.Followup, cfg)
 	p.mail(&raw.Mail, cfg)
+	p.transport(&raw.Mail, cfg)
+	defaultMe(cfg)
 	p.smtp(raw.SMTP, cfg)
 	p.imap(raw.IMAP, cfg)
 	p.reply(&raw.Reply, cfg)
+	p.digest(&raw.Digest, cfg)
 	cfg.lines.mail = p.idx.lineOf("mail")
 	cfg.lines.smtp = p.idx.lineOf("smtp")
 	return cfg
@@ -256,8 +264,6 @@ func (p *parser) google(raw *rawGoogle, cfg *Config) {
 	g.ClientFile = secretPath(p.str("google.client_file", raw.ClientFile, DefaultClientFile), p.dir)
 	g.TokenFile = resolvePath(p.str("google.token_file", raw.TokenFile, DefaultTokenFile), cfg.StateDir)
 	g.Calendar = p.str("google.calendar", raw.Calendar, DefaultCalendar)
-	g.Poll = p.duration("google.poll", raw.Poll, DefaultPoll, minPoll, 0)
-	g.Lookahead = p.duration("google.lookahead", raw.Lookahead, DefaultLookahead, minLookahead, maxLookahead)
 	if raw.Endpoint != nil {
 		g.Endpoint = p.endpoint("google.endpoint", *raw.Endpoint)
 	}

@@ -67,14 +67,15 @@ func TestParseDefaults(t *testing.T) {
 			ClientFile: filepath.Join(dir, "client_secret.json"),
 			TokenFile:  filepath.Join(state, "google-token.json"),
 			Calendar:   "primary",
-			Poll:       2 * time.Minute,
-			Lookahead:  14 * 24 * time.Hour,
 		},
+		Calendar: Calendar{Source: SourceGoogle, Poll: 2 * time.Minute, Lookahead: 14 * 24 * time.Hour},
 		Bosses:   []Boss{{Name: "Dana", Emails: []string{"dana@example.com"}}},
 		Filter:   Filter{GroupMeetings: true},
 		Brief:    Brief{Before: []time.Duration{time.Hour}, ChangeNotices: true},
 		Followup: Followup{After: 5 * time.Minute},
+		Mail:     Mail{Transport: TransportSMTP},
 		Reply:    Reply{Confirm: true, MaxSize: 2_000_000, TimeLimit: 5 * time.Second},
+		Digest:   Digest{Enabled: true, Weekly: Weekly{Day: time.Friday, Hour: 16}},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("Parse(minimal) =\n%+v\nwant\n%+v", cfg, want)
@@ -134,8 +135,8 @@ group_meetings = false
 		{"ClientFile", cfg.Google.ClientFile, "/etc/leadup/client.json"},
 		{"TokenFile", cfg.Google.TokenFile, "/var/lib/leadup/tok.json"},
 		{"Calendar", cfg.Google.Calendar, "team@group.calendar.google.com"},
-		{"Poll", cfg.Google.Poll, 90 * time.Second},
-		{"Lookahead", cfg.Google.Lookahead, 36 * time.Hour},
+		{"Poll", cfg.Calendar.Poll, 90 * time.Second},
+		{"Lookahead", cfg.Calendar.Lookahead, 36 * time.Hour},
 		{"Endpoint", cfg.Google.Endpoint, "http://127.0.0.1:8080/calendar/v3/"},
 		{"Bosses", cfg.Bosses, []Boss{
 			{Name: "Dana Whitfield", Emails: []string{"dana.whitfield@example.com", "dana@example.org"}, Style: "bottom line first", Priorities: []string{"launch", "hiring"}},
@@ -589,8 +590,11 @@ func TestExampleConfigLoads(t *testing.T) {
 	if dana.Name != "Dana Whitfield" || len(dana.Emails) != 2 || dana.Style == "" || len(dana.Priorities) == 0 {
 		t.Errorf("Load(config.example.toml): first boss = %+v", dana)
 	}
-	if g := cfg.Google; g.Calendar != "primary" || g.Poll != DefaultPoll || g.Lookahead != DefaultLookahead || g.Endpoint != "" {
+	if g := cfg.Google; g.Calendar != "primary" || g.Endpoint != "" {
 		t.Errorf("Load(config.example.toml): google = %+v", g)
+	}
+	if c := cfg.Calendar; c.Source != SourceGoogle || c.Poll != DefaultPoll || c.Lookahead != DefaultLookahead {
+		t.Errorf("Load(config.example.toml): calendar = %+v", c)
 	}
 	if !cfg.Filter.GroupMeetings || cfg.Filter.IncludeTitle != nil {
 		t.Errorf("Load(config.example.toml): filter = %+v", cfg.Filter)

@@ -92,6 +92,10 @@ type Mail struct {
 	// AcceptFrom lists the bare, lowercased addresses whose replies count:
 	// by default To's address alone.
 	AcceptFrom []string
+	// Transport is how email leaves: TransportSMTP through [smtp], or
+	// TransportMaildir into Maildir (an absolute directory).
+	Transport string
+	Maildir   string
 }
 
 // SMTP is the [smtp] section: the server that sends leadup's email. It is
@@ -120,6 +124,8 @@ type rawMail struct {
 	To         *string  `toml:"to" hint:"put the address in double quotes, like to = \"you@example.com\""`
 	ReplyTo    *string  `toml:"reply_to"`
 	AcceptFrom []string `toml:"accept_from"`
+	Transport  *string  `toml:"transport"`
+	Maildir    *string  `toml:"maildir"`
 }
 
 type rawSMTP struct {
@@ -167,8 +173,8 @@ func (c *Config) CheckDelivery() error {
 	if c.Mail.To == nil {
 		add("mail.to", c.lines.mail, `add to = "you@example.com" under [mail], your address, which receives the briefs`)
 	}
-	if !c.HasSMTP() {
-		add("smtp.host", c.lines.smtp, `add an [smtp] table with host = "smtp.example.com" and how to sign in`)
+	if c.Mail.Transport != TransportMaildir && !c.HasSMTP() {
+		add("smtp.host", c.lines.smtp, `add an [smtp] table with host = "smtp.example.com" and how to sign in, or transport = "maildir" under [mail]`)
 	}
 	return errors.Join(errs...)
 }
@@ -213,7 +219,7 @@ func (p *parser) brief(raw *rawBrief, cfg *Config) {
 		p.errorf(key, `list at least one lead time, e.g. ["1h"]`, "is empty")
 		return
 	}
-	lookahead := cfg.Google.Lookahead
+	lookahead := cfg.Calendar.Lookahead
 	seen := make(map[time.Duration]string)
 	for _, s := range raw.Before {
 		d, err := ParseDuration(s)
@@ -229,8 +235,8 @@ func (p *parser) brief(raw *rawBrief, cfg *Config) {
 		case d > lookahead:
 			// The tracker only knows meetings within the lookahead: a
 			// longer lead time would find the meeting too late.
-			p.errorf(key, "shorten it, or raise google.lookahead",
-				"%q is longer than google.lookahead (%s): leadup would learn of the meeting too late", s, formatDuration(lookahead))
+			p.errorf(key, "shorten it, or raise "+p.lookaheadKey,
+				"%q is longer than %s (%s): leadup would learn of the meeting too late", s, p.lookaheadKey, formatDuration(lookahead))
 		default:
 			seen[d] = s
 			b.Before = append(b.Before, d)

@@ -36,6 +36,7 @@ func TestParseDelivery(t *testing.T) {
 				From:       &mail.Address{Name: "leadup", Address: "leadup@example.com"},
 				To:         &mail.Address{Name: "Sam Rivera", Address: "Sam@Example.COM"},
 				AcceptFrom: []string{"sam@example.com"},
+				Transport:  TransportSMTP,
 			}},
 		{"mail bare and quoted", "[mail]\nfrom = \"leadup@example.com\"\nto = '\"Rivera, Sam\" <sam@example.com>'\n",
 			func(c *Config) any { return [2]mail.Address{*c.Mail.From, *c.Mail.To} },

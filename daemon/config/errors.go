@@ -100,7 +100,7 @@ func (p *parser) decodeErrors(err error) {
 }
 
 // mismatchMessage rewrites the rest of go-toml's "cannot decode TOML
-// integer into struct field config.rawGoogle.Poll of type string", which
+// integer into struct field config.rawCalendar.Poll of type string", which
 // names Go types the user never sees, as "expected a string, found an
 // integer".
 func mismatchMessage(s string) string {
