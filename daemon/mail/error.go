@@ -40,11 +40,15 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// IsPermanent reports whether err, or an error it wraps, is an *Error that
-// retrying cannot fix.
+// IsPermanent reports whether err, or an error it wraps, is an *Error or a
+// *MaildirError that retrying cannot fix.
 func IsPermanent(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Permanent
+	if errors.As(err, &e) {
+		return e.Permanent
+	}
+	me, ok := errors.AsType[*MaildirError](err)
+	return ok && me.Permanent
 }
 
 // permanent returns a permanent *Error for op.
