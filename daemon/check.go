@@ -21,6 +21,7 @@ import (
 	"github.com/leadup/leadup/daemon/googleauth"
 	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/store"
 )
@@ -60,7 +61,7 @@ func Check(ctx context.Context, o Options, co CheckOptions, report func(CheckRes
 	}
 	c.config()
 	c.state(ctx)
-	d := c.google(ctx)
+	d := c.token(ctx)
 	c.calendar(ctx, d)
 	c.smtp(ctx, d)
 	c.imap(ctx, d)
@@ -134,15 +135,20 @@ func (c *checker) state(ctx context.Context) {
 	c.pass("state", dir+" is writable and the store opens")
 }
 
-// google checks the OAuth client and token, refreshing the token to prove
-// Google still accepts it, and returns a partial daemon whose source and
-// token source the later checks use (nil source if this failed).
-func (c *checker) google(ctx context.Context) *Daemon {
+// token checks the OAuth client and token, when leadup signs in to
+// Google, refreshing the token to prove Google still accepts it. It returns
+// a partial daemon for the later checks, whose tokens are nil if this
+// failed.
+func (c *checker) token(ctx context.Context) *Daemon {
 	d := &Daemon{cfg: c.cfg, log: c.o.Log, clock: c.o.Clock, opts: c.o}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}
-	if err := d.openGoogle(ctx, c.o); err != nil {
+	if !d.needsGoogle() {
+		c.skip("token", "no Google sign-in needed: the calendar is an .ics feed and mail signs in without OAuth")
+		return d
+	}
+	if err := d.openTokens(ctx); err != nil {
 		fix := "run `leadup auth`"
 		if config.IsConfigError(err) {
 			fix = "download the OAuth client JSON again (README, Google setup) and set google.client_file"
@@ -153,10 +159,13 @@ func (c *checker) google(ctx context.Context) *Daemon {
 	d.tokens.Invalidate()
 	if _, err := d.tokens.Token(); err != nil {
 		c.fail("token", oneLine(err), "run `leadup auth`")
-		d.source = nil
+		d.tokens = nil
 		return d
 	}
-	want := []string{googleauth.ScopeCalendarEventsReadonly}
+	var want []string
+	if c.cfg.Calendar.Source == config.SourceGoogle {
+		want = append(want, googleauth.ScopeCalendarEventsReadonly)
+	}
 	if c.cfg.NeedsGoogleMailScope() {
 		want = append(want, googleauth.ScopeMail)
 	}
@@ -182,16 +191,24 @@ func (c *checker) google(ctx context.Context) *Daemon {
 // calendar lists the calendar over the lookahead and counts the meetings
 // with each boss: a boss with none usually means a wrong address.
 func (c *checker) calendar(ctx context.Context, d *Daemon) {
-	if d.source == nil {
+	if c.cfg.Calendar.Source == config.SourceGoogle && d.tokens == nil {
 		c.report(CheckResult{Name: "calendar", Skipped: true, Detail: "not tried: needs a working Google token"})
 		c.ok = false
+		return
+	}
+	if err := d.openCalendarSource(ctx); err != nil {
+		c.fail("calendar", oneLine(err), "check [calendar]")
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.co.Timeout)
 	defer cancel()
 	ch, err := d.source.Sync(ctx, "")
 	if err != nil {
-		c.fail("calendar", oneLine(err), "check google.calendar, and that the Calendar API is enabled in your Google Cloud project")
+		fix := "check google.calendar, and that the Calendar API is enabled in your Google Cloud project"
+		if c.cfg.Calendar.Source == config.SourceICS {
+			fix = "check calendar.ics_url or calendar.ics_file: the address must be the calendar's secret iCal address"
+		}
+		c.fail("calendar", oneLine(err), fix)
 		return
 	}
 	now := c.o.Clock.Now()
@@ -240,6 +257,10 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 // smtp connects, negotiates TLS and signs in, and with SendTest sends a
 // test email.
 func (c *checker) smtp(ctx context.Context, d *Daemon) {
+	if c.cfg.Mail.Transport == config.TransportMaildir {
+		c.maildir(ctx)
+		return
+	}
 	if !c.cfg.HasSMTP() {
 		c.fail("smtp", "no [smtp] server configured", `add an [smtp] table with host = "smtp.example.com" (see config.example.toml)`)
 		return
@@ -269,7 +290,7 @@ func (c *checker) smtp(ctx context.Context, d *Daemon) {
 	c.pass("smtp", detail+"; test email sent to "+c.cfg.Mail.To.Address)
 }
 
-func (c *checker) sendTest(ctx context.Context, s *mail.SMTP) error {
+func (c *checker) sendTest(ctx context.Context, s outbox.Sender) error {
 	now := c.o.Clock.Now()
 	m := mail.Message{
 		From:      c.cfg.Mail.From,
@@ -284,6 +305,26 @@ func (c *checker) sendTest(ctx context.Context, s *mail.SMTP) error {
 		return err
 	}
 	return s.Send(ctx, c.cfg.Mail.From.Address, []string{c.cfg.Mail.To.Address}, raw)
+}
+
+// maildir checks that leadup can deliver into the Maildir, and with
+// SendTest delivers a test email there.
+func (c *checker) maildir(ctx context.Context) {
+	md := &mail.Maildir{Dir: c.cfg.Mail.Maildir}
+	if err := md.Check(); err != nil {
+		c.fail("maildir", oneLine(err), "create "+c.cfg.Mail.Maildir+" writable by the user leadup runs as, or fix mail.maildir")
+		return
+	}
+	detail := c.cfg.Mail.Maildir + " is a writable Maildir"
+	if !c.co.SendTest {
+		c.pass("maildir", detail+"; no email written (use -send-test to write one)")
+		return
+	}
+	if err := c.sendTest(ctx, md); err != nil {
+		c.fail("maildir", detail+"; the test email failed: "+oneLine(err), "check mail.maildir")
+		return
+	}
+	c.pass("maildir", detail+"; test email written to "+filepath.Join(c.cfg.Mail.Maildir, "new"))
 }
 
 // imap logs in, opens the mailbox read-only and asks for IDLE.

@@ -48,6 +48,17 @@ func (c *composer) Compose(ctx context.Context, j schedule.Job) (outbox.Message,
 // content renders a job's subject, text and HTML, and mints the reply token
 // a follow-up carries.
 func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (render.Rendered, string, error) {
+	if j.Kind == outbox.KindDigest {
+		d, err := c.digestData(ctx, j, now)
+		var r render.Rendered
+		if err == nil {
+			r, err = c.render.Digest(d)
+		}
+		if err != nil {
+			return r, "", fmt.Errorf("render digest for %s: %w", j.Variant, err)
+		}
+		return r, "", nil
+	}
 	boss := c.boss(j.Meeting)
 	rm := c.renderMeeting(j.Meeting, boss)
 	var (
@@ -126,10 +137,11 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 	}, r, nil
 }
 
-// MessageID derives a job's Message-ID from its meeting, kind and variant,
-// so that the same job always gets the same one and a resend is
-// recognisable. A follow-up's carries its reply token instead, so that a
-// reply's In-Reply-To brings the token back.
+// MessageID derives a job's Message-ID from its meeting, kind and variant
+// (a digest's from its kind and ISO week: it has no meeting), so that the
+// same job always gets the same one and a resend is recognisable. A
+// follow-up's carries its reply token instead, so that a reply's
+// In-Reply-To brings the token back.
 func MessageID(j schedule.Job, token, domain string) string {
 	if token != "" {
 		return "leadup." + j.Kind + "." + token + "@" + domain
@@ -285,6 +297,54 @@ func (c *composer) briefData(ctx context.Context, j schedule.Job, rm render.Meet
 	}
 	d.TalkingPoints = renderItems(points)
 	return d, nil
+}
+
+// digestData gathers the weekly digest of the job's week: the meetings
+// with a boss from now (or the due time, for a preview ahead of it) to a
+// week after the due time, and for each configured boss the open action
+// items and what was closed and decided in the seven days up to the due
+// time. Items logged with a boss no longer configured are left out.
+func (c *composer) digestData(ctx context.Context, j schedule.Job, now time.Time) (render.DigestData, error) {
+	loc := c.cfg.Location
+	from := j.Due.In(loc).AddDate(0, 0, -7)
+	d := render.DigestData{Now: now, Location: loc, Due: j.Due, Late: j.Late, From: from}
+	ms, err := c.store.Meetings(ctx, store.Query{From: later(now, j.Due), To: j.Due.In(loc).AddDate(0, 0, 7),
+		Statuses: []meeting.Status{meeting.Active}})
+	if err != nil {
+		return d, err
+	}
+	for _, m := range ms {
+		boss := c.boss(m)
+		d.Meetings = append(d.Meetings, render.DigestMeeting{Meeting: c.renderMeeting(m, boss), Boss: boss})
+	}
+	for _, b := range c.cfg.Bosses {
+		db := render.DigestBoss{Boss: render.Boss{Name: b.Name, Style: b.Style, Priorities: b.Priorities}}
+		if len(b.Emails) > 0 {
+			db.Boss.Email = b.Emails[0]
+		}
+		open, err := c.store.OpenActions(ctx, b.Name)
+		if err != nil {
+			return d, err
+		}
+		closed, err := c.store.ClosedActionsBetween(ctx, b.Name, from, j.Due)
+		if err != nil {
+			return d, err
+		}
+		decided, err := c.store.LoggedBetween(ctx, b.Name, store.ItemDecision, from, j.Due)
+		if err != nil {
+			return d, err
+		}
+		db.Open, db.Closed, db.Decisions = renderItems(open), renderItems(closed), renderItems(decided)
+		d.Bosses = append(d.Bosses, db)
+	}
+	return d, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func renderItems(items []store.Item) []render.Item {

@@ -25,6 +25,9 @@ import (
 const (
 	childEnv   = "LEADUP_TEST_CHILD_CONFIG"
 	crashAtEnv = "LEADUP_TEST_CRASH_AT"
+	// clockEnv, if set, is a duration the child's clock runs ahead of
+	// the real one (see offsetClock).
+	clockEnv = "LEADUP_TEST_CLOCK_OFFSET"
 )
 
 func TestMain(m *testing.M) {
@@ -44,6 +47,14 @@ func runChild(path, crashAt string) int {
 		Log:          slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Config:       cfg,
 		RetryBackoff: func(int) time.Duration { return 300 * time.Millisecond },
+	}
+	if v := os.Getenv(clockEnv); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		o.Clock = offsetClock{d}
 	}
 	if crashAt != "" {
 		o.Crash = func(point string) {

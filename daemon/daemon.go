@@ -8,6 +8,7 @@ package daemon
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/leadup/leadup/daemon/calendar"
 	"github.com/leadup/leadup/daemon/calendar/google"
+	"github.com/leadup/leadup/daemon/calendar/ics"
 	"github.com/leadup/leadup/daemon/clock"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
@@ -102,16 +104,12 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier, opts: o}
-	if err := d.openGoogle(ctx, o); err != nil {
+	if err := d.openCalendar(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
 	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
 
-	d.sender = o.Sender
-	if d.sender == nil && cfg.HasSMTP() {
-		d.sender = d.smtp()
-	}
 	var verifier outbox.Verifier
 	if cfg.HasIMAP() {
 		if d.watcher, err = d.openMailbox(o); err != nil {
@@ -119,6 +117,16 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 			return nil, err
 		}
 		verifier = d.watcher
+	}
+	d.sender = o.Sender
+	switch {
+	case d.sender != nil:
+	case cfg.Mail.Transport == config.TransportMaildir:
+		// The Maildir itself says exactly what was delivered.
+		md := &mail.Maildir{Dir: cfg.Mail.Maildir}
+		d.sender, verifier = md, md
+	case cfg.HasSMTP():
+		d.sender = d.smtp()
 	}
 	d.deliverer = outbox.NewDeliverer(outbox.Options{
 		Store:       st,
@@ -170,14 +178,43 @@ const idleGCPercent = 25
 const fullSyncFreeThreshold = 500
 
 func scheduleConfig(cfg *config.Config) schedule.Config {
-	return schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices}
+	return schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices,
+		Digest: cfg.Digest.Enabled, DigestWeekly: cfg.Digest.Weekly, Location: cfg.Location}
 }
 
-// openGoogle builds the Google Calendar source. Its HTTP client carries the
-// saved OAuth token and writes back every refreshed one.
-func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
+// openCalendar builds the calendar source the configuration names, and the
+// Google token source when the calendar or the mail sign-in needs one.
+func (d *Daemon) openCalendar(ctx context.Context) error {
+	if d.needsGoogle() {
+		if err := d.openTokens(ctx); err != nil {
+			return err
+		}
+	}
+	return d.openCalendarSource(ctx)
+}
+
+// openCalendarSource builds the calendar source; a Google one needs the
+// token source open.
+func (d *Daemon) openCalendarSource(ctx context.Context) error {
+	if d.cfg.Calendar.Source == config.SourceICS {
+		return d.openICS(ctx, d.opts)
+	}
+	return d.openGoogle(ctx, d.opts)
+}
+
+// needsGoogle reports whether leadup signs in to Google: for the calendar,
+// or for the mail with XOAUTH2.
+func (d *Daemon) needsGoogle() bool {
+	return d.cfg.Calendar.Source == config.SourceGoogle || d.cfg.NeedsGoogleMailScope()
+}
+
+// openTokens loads the OAuth client and the saved token.
+func (d *Daemon) openTokens(ctx context.Context) error {
 	cfg := d.cfg
-	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
+	var scopes []string
+	if cfg.Calendar.Source == config.SourceGoogle {
+		scopes = append(scopes, googleauth.ScopeCalendarEventsReadonly)
+	}
 	if cfg.NeedsGoogleMailScope() {
 		scopes = append(scopes, googleauth.ScopeMail)
 	}
@@ -186,19 +223,27 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 		return &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
 			Fix: "point it at the Desktop app OAuth client JSON downloaded from Google Cloud (see the README's Google setup)"}
 	}
-	ts, err := googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, o.Log)
+	ts, err := googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, d.log)
 	if err != nil {
 		return err
 	}
+	d.tokens = ts
+	return nil
+}
+
+// openGoogle builds the Google Calendar source. Its HTTP client carries the
+// saved OAuth token and writes back every refreshed one.
+func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
+	cfg := d.cfg
 	// Not oauth2.NewClient: it wraps the source in a ReuseTokenSource whose
 	// cache Invalidate could not reach. Our TokenSource caches by itself.
-	client := &http.Client{Transport: &oauth2.Transport{Source: ts, Base: http.DefaultTransport}}
+	client := &http.Client{Transport: &oauth2.Transport{Source: d.tokens, Base: http.DefaultTransport}}
 	src, err := google.New(ctx, google.Options{
 		CalendarID: cfg.Google.Calendar,
 		Lookahead:  cfg.Calendar.Lookahead,
 		Endpoint:   cfg.Google.Endpoint,
 		HTTPClient: client,
-		Tokens:     ts,
+		Tokens:     d.tokens,
 		UserAgent:  o.UserAgent,
 		Clock:      o.Clock,
 		Log:        o.Log,
@@ -206,7 +251,38 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	d.tokens, d.source = ts, src
+	d.source = src
+	return nil
+}
+
+// openICS builds the iCalendar source: a published feed or a file.
+func (d *Daemon) openICS(ctx context.Context, o Options) error {
+	c := d.cfg.Calendar
+	so := ics.Options{
+		File:      c.ICSFile,
+		Lookahead: c.Lookahead,
+		Self:      c.Me,
+		Location:  d.cfg.Location,
+		UserAgent: o.UserAgent,
+		Clock:     o.Clock,
+		Log:       o.Log,
+	}
+	if c.ICSURL.IsSet() {
+		u, err := c.RevealICSURL(ctx)
+		if err != nil {
+			if ce, ok := errors.AsType[*config.Error](err); ok {
+				ce.File = d.cfg.Path
+				return ce
+			}
+			return &config.Error{File: d.cfg.Path, Key: "calendar.ics_url", Msg: err.Error(), Fix: "check the file or command that gives the address"}
+		}
+		so.URL = u
+	}
+	src, err := ics.New(so)
+	if err != nil {
+		return &config.Error{File: d.cfg.Path, Key: "calendar", Msg: err.Error(), Fix: "check ics_url or ics_file"}
+	}
+	d.source = src
 	return nil
 }
 
@@ -319,12 +395,7 @@ func (d *Daemon) status(next *schedule.Job) {
 		d.notifier.Status("idle: no email planned")
 		return
 	}
-	what := next.Kind
-	if next.Kind == outbox.KindBrief {
-		what = "brief"
-	}
-	d.notifier.Status(fmt.Sprintf("next: %s for %s with %s at %s", what, next.Meeting.Event.Title,
-		next.Meeting.Boss, next.Due.In(d.cfg.Location).Format("Mon 15:04")))
+	d.notifier.Status(fmt.Sprintf("next: %s at %s", next.Describe(), next.Due.In(d.cfg.Location).Format("Mon 15:04")))
 }
 
 // Preview composes the email for a job without queuing it, and returns

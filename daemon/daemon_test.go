@@ -147,7 +147,8 @@ func TestTwoBossesHostileInvite(t *testing.T) {
 // TestNothingTwiceAcrossRestart: what was sent is remembered across a restart, so
 // a second daemon sends nothing again.
 func TestNothingTwiceAcrossRestart(t *testing.T) {
-	s := newStack(t, "[brief]\nbefore = [\"1h\"]\n")
+	// No digest: the plan below is the meeting's alone.
+	s := newStack(t, "[brief]\nbefore = [\"1h\"]\n[digest]\nweekly = \"\"\n")
 	s.meetingWith("one", "Dana / me", "dana@example.com", time.Now().Add(30*time.Minute), 30*time.Minute)
 	cfg := s.loadConfig(t)
 	d, err := daemon.Open(context.Background(), daemon.Options{Config: cfg})

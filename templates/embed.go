@@ -1,5 +1,5 @@
 // Package templates holds leadup's built-in email templates: for each kind of
-// email (brief, followup, notice) a one-line subject (K.subject.tmpl,
+// email (brief, followup, notice, confirm, digest) a one-line subject (K.subject.tmpl,
 // text/template), a plain-text part (K.txt.tmpl, text/template) and an HTML
 // part (K.html.tmpl, html/template), plus shared partials (parts.txt.tmpl,
 // parts.html.tmpl, layout.html.tmpl) made of named {{define}} blocks.

@@ -176,3 +176,46 @@ func closedPort(t *testing.T) int {
 	l.Close()
 	return port
 }
+
+// TestCheckICSAndMaildir: an .ics calendar and a Maildir need no Google
+// sign-in and no mail server.
+func TestCheckICSAndMaildir(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Now().Add(48 * time.Hour).UTC().Format("20060102T150405Z")
+	ics := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:one@example.com\r\nDTSTAMP:20260101T000000Z\r\n" +
+		"DTSTART:" + start + "\r\nDURATION:PT30M\r\nSUMMARY:Dana / me\r\nORGANIZER:mailto:dana@example.com\r\n" +
+		"ATTENDEE;PARTSTAT=ACCEPTED:mailto:dana@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:me@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	if err := os.WriteFile(filepath.Join(dir, "cal.ics"), []byte(ics), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte(`state_dir = "state"
+[calendar]
+source = "ics"
+ics_file = "cal.ics"
+[mail]
+from = "leadup@example.com"
+to = "me@example.com"
+transport = "maildir"
+maildir = "Mail"
+[[boss]]
+name = "Dana Whitfield"
+emails = ["dana@example.com"]
+`), 0o600)
+	out, _, code := runCLI(t, "check", "-send-test", "-config", cfg)
+	for _, want := range []string{
+		"– token     no Google sign-in needed",
+		"✓ calendar  ics:file:" + filepath.Join(dir, "cal.ics") + ": 1 event in the next 14d; meetings: Dana Whitfield 1",
+		"✓ maildir   " + filepath.Join(dir, "Mail") + " is a writable Maildir; test email written",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != exitOK {
+		t.Errorf("check = exit %d:\n%s", code, out)
+	}
+	if news, _ := os.ReadDir(filepath.Join(dir, "Mail", "new")); len(news) != 1 {
+		t.Errorf("%d files in the Maildir, want the test email", len(news))
+	}
+}

@@ -50,7 +50,7 @@ type env struct {
 }
 
 func commands() []command {
-	return []command{runDaemonCommand, checkCommand, authCommand, meetingsCommand, statusCommand, previewCommand,
+	return []command{demoCommand, runDaemonCommand, checkCommand, authCommand, meetingsCommand, statusCommand, previewCommand,
 		itemsCommand, logCommand, ingestCommand, parseReplyCommand, versionCommand}
 }
 

@@ -14,8 +14,8 @@ import (
 
 var previewCommand = command{
 	name:    "preview",
-	summary: "show the brief or follow-up for a meeting without sending it",
-	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice] [-format text|html|eml] [-config FILE]",
+	summary: "show the brief or follow-up for a meeting, or the weekly digest, without sending it",
+	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice|digest] [-format text|html|eml] [-config FILE]",
 	help: `Renders an email exactly as "leadup run" would write it, and prints it instead
 of sending it. Nothing is queued or sent, and no server is contacted.
 
@@ -24,6 +24,9 @@ of sending it. Nothing is queued or sent, and no server is contacted.
 "leadup meetings -json"; -sample uses built-in sample data and needs no
 calendar at all, which is handy while editing templates (templates_dir).
 
+-kind digest is the weekly digest that goes out next ([digest] weekly), as
+it stands now; it belongs to no meeting, so -next may be left out.
+
 -format text prints the subject and the plain-text part, html the HTML part
 (save it and open it in a browser), eml the complete message as it would be
 sent (save it as a .eml file and open it in your mail program).`,
@@ -31,7 +34,7 @@ sent (save it as a .eml file and open it in your mail program).`,
 		next := fs.Bool("next", false, "preview for your next meeting with a boss")
 		id := fs.String("meeting", "", "preview for the meeting with this `id`")
 		sample := fs.Bool("sample", false, "preview with built-in sample data")
-		kind := fs.String("kind", "brief", "which email: brief, followup or notice")
+		kind := fs.String("kind", "brief", "which email: brief, followup, notice or digest")
 		format := fs.String("format", "text", "output: text, html or eml")
 		return func(ctx context.Context, e *env, args []string) int {
 			return runPreview(ctx, e, *next, *id, *sample, *kind, *format)
@@ -46,12 +49,18 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 			picked++
 		}
 	}
-	if picked != 1 {
+	switch {
+	case kind == outbox.KindDigest && id != "":
+		fmt.Fprintln(e.stderr, "leadup: -kind digest belongs to no meeting: leave out -meeting")
+		return exitConfig
+	case picked > 1 || (picked == 0 && kind != outbox.KindDigest):
 		fmt.Fprintln(e.stderr, "leadup: give exactly one of -next, -meeting ID or -sample")
 		return exitConfig
 	}
-	if kind != outbox.KindBrief && kind != outbox.KindFollowup && kind != outbox.KindNotice {
-		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup or notice\n", kind)
+	switch kind {
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindDigest:
+	default:
+		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup, notice or digest\n", kind)
 		return exitConfig
 	}
 	if format != "text" && format != "html" && format != "eml" {
@@ -60,6 +69,9 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 	}
 	if sample {
 		return previewSample(e, kind, format)
+	}
+	if kind == outbox.KindDigest {
+		return previewDigest(ctx, e, format)
 	}
 
 	d, cfg, code := e.openDaemon(ctx)
@@ -129,6 +141,8 @@ func previewSample(e *env, kind, format string) int {
 		r, err = rnd.Brief(render.SampleBrief(now))
 	case outbox.KindFollowup:
 		r, err = rnd.Followup(render.SampleFollowup(now))
+	case outbox.KindDigest:
+		r, err = rnd.Digest(render.SampleDigest(now))
 	default:
 		r, err = rnd.Notice(render.SampleNotice(now))
 	}
@@ -137,6 +151,25 @@ func previewSample(e *env, kind, format string) int {
 		return exitFail
 	}
 	return printPreview(e, format, r, nil)
+}
+
+// previewDigest composes the digest due next from the store.
+func previewDigest(ctx context.Context, e *env, format string) int {
+	d, cfg, code := e.openDaemon(ctx)
+	if code != exitOK {
+		return code
+	}
+	defer d.Close()
+	if !cfg.Digest.Enabled {
+		fmt.Fprintf(e.stderr, "leadup: the digest is off ([digest] weekly = \"\"); this is how it would look at %s\n", cfg.Digest.Weekly)
+	}
+	due := cfg.Digest.Weekly.Next(d.Clock().Now(), cfg.Location)
+	msg, r, err := d.Preview(ctx, schedule.DigestJob(due, cfg.Location))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	return printPreview(e, format, r, msg.Body)
 }
 
 func printPreview(e *env, format string, r render.Rendered, eml []byte) int {

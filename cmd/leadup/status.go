@@ -62,7 +62,11 @@ func runStatus(ctx context.Context, e *env, days int) int {
 		if !j.Due.After(now) {
 			when = "now"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, jobLabel(j), oneLine(j.Meeting.Event.Title), j.Meeting.Boss)
+		what, boss := oneLine(j.Meeting.Event.Title), j.Meeting.Boss
+		if j.Kind == outbox.KindDigest {
+			what, boss = "week "+j.Variant, "all bosses"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, jobLabel(j), what, boss)
 	}
 	tw.Flush()
 	if n == 0 {
@@ -111,6 +115,10 @@ func jobLabel(j schedule.Job) string {
 		return "brief (" + shortDuration(j.Lead) + " before)"
 	case j.Kind == outbox.KindNotice:
 		return j.Change + " notice"
+	case j.Kind == outbox.KindDigest && j.Late:
+		return "weekly digest (late)"
+	case j.Kind == outbox.KindDigest:
+		return "weekly digest"
 	}
 	return j.Kind
 }

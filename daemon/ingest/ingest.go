@@ -404,7 +404,7 @@ func containsWord(s, w string) bool {
 func (r Result) Describe() string {
 	switch r.Outcome {
 	case Logged:
-		return fmt.Sprintf("logged %d items and closed %d for %s", len(r.Logged.Items), len(r.Logged.Closed), r.Meeting)
+		return fmt.Sprintf("logged %d items and closed %d, from the meeting with %s (%s)", len(r.Logged.Items), len(r.Logged.Closed), r.Boss, r.Meeting)
 	case Topics:
 		return fmt.Sprintf("queued %d items for the next meeting with %s", len(r.Logged.Items), r.Boss)
 	case Duplicate:

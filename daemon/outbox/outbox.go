@@ -26,6 +26,7 @@ const (
 	KindFollowup = "followup"
 	KindNotice   = "notice"
 	KindConfirm  = "confirm" // the confirmation of a logged reply
+	KindDigest   = "digest"  // the weekly digest, which belongs to no meeting
 )
 
 // States of a message.
@@ -40,9 +41,9 @@ const (
 type Message struct {
 	ID           int64
 	MessageID    string // without angle brackets
-	MeetingKey   string
+	MeetingKey   string // "" for a digest
 	Kind         string
-	Variant      string    // see the outbox table: lead seconds, notice kind…
+	Variant      string    // see the outbox table: lead seconds, notice kind, ISO week…
 	MeetingStart time.Time // the start the message tells
 	Late         bool
 	ReplyToken   string

@@ -1,7 +1,8 @@
 // Package render turns a meeting with a boss, and what the user has logged
 // about it, into the emails leadup sends: the prep brief before the meeting,
-// the follow-up template after it, and a notice when a briefed meeting is
-// cancelled or moved.
+// the follow-up template after it, a notice when a briefed meeting is
+// cancelled or moved, the confirmation of a logged reply, and the weekly
+// digest with a draft status update for each boss.
 //
 // Each email has a one-line subject, a plain-text part and an HTML part, made
 // from the templates in the templates package and, optionally, a user's
@@ -16,13 +17,17 @@
 //
 // # Template data
 //
-// brief.* templates receive a BriefData, followup.* a FollowupData and
-// notice.* a NoticeData, prepared first: every time is in the user's zone
-// (Meeting.Location), items are sorted oldest first, item owners are "me",
-// "boss" or another person's name, and strings are single lines (Boss.Style
-// keeps its line breaks). A user's files may redefine any block of the
+// brief.* templates receive a BriefData, followup.* a FollowupData,
+// notice.* a NoticeData, confirm.* a ConfirmData and digest.* a DigestData,
+// prepared first: every time is in the user's zone (Meeting.Location, or
+// DigestData.Location), items are sorted oldest first (a digest's open
+// items overdue first), item owners are "me", "boss" or another person's
+// name, and strings are single lines (Boss.Style keeps its line breaks). A
+// digest's bosses come with their meetings of the week ahead and their
+// StatusUpdate worked out. A user's files may redefine any block of the
 // built-in ones: "item", "list", "meeting", "prompts", "notice-sentence",
-// "page-start", "page-end", "heading" and the rest.
+// "status-update", "status-update-tips", "page-start", "page-end",
+// "heading" and the rest.
 //
 // # Helper functions
 //
@@ -33,6 +38,7 @@
 //
 //	when Meeting          "Tue 24 Nov, 16:00–16:30" (user's zone)
 //	bossWhen Meeting      "10:00–10:30 in New York", or "" when the boss's zone adds nothing
+//	bossDay Meeting       "Tue 1 Dec": the meeting's day in the boss's zone, else the user's
 //	day Time              "Tue 24 Nov"
 //	dayTime Time          "Tue 24 Nov 16:00"
 //	clock Time            "16:00"
@@ -52,6 +58,7 @@
 //	meetingName Meeting Boss   "1:1 with Dana" or the title, with the boss
 //	meetingRef Meeting Boss    "your 1:1 with Dana" or the title, with the boss
 //	people []Person       "Priya Nair, Tom Berg and 3 others"
+//	andList []string      "a, b and c"
 //	owner Item Boss       "you", "Dana" or the owner's name
 //	owned who []Item      items of "me", "boss" or "others"
 //	view now Boss []Item  the items as []ItemView, their labels worked out

@@ -17,6 +17,7 @@ func commonFuncs() map[string]any {
 	return map[string]any{
 		"when":        when,
 		"bossWhen":    bossWhen,
+		"bossDay":     bossDay,
 		"day":         day,
 		"dayTime":     dayTime,
 		"clock":       clock,
@@ -33,6 +34,7 @@ func commonFuncs() map[string]any {
 		"meetingName": meetingName,
 		"meetingRef":  meetingRef,
 		"people":      people,
+		"andList":     andList,
 		"owner":       owner,
 		"owned":       owned,
 		"view":        view,
@@ -133,6 +135,15 @@ func bossWhen(m Meeting) string {
 		t = clock(s) + " – " + dayTime(e)
 	}
 	return t + " in " + zoneName(m.BossLocation, s)
+}
+
+// bossDay is a meeting's day as the boss sees it: in the boss's zone when
+// the meeting has one of its own, else in the user's.
+func bossDay(m Meeting) string {
+	if m.BossLocation != nil {
+		return day(m.Start.In(m.BossLocation))
+	}
+	return day(m.Start.In(zone(m.Location)))
 }
 
 // zoneName names a zone as people do: "New York" for America/New_York.

@@ -149,7 +149,7 @@ type Renderer struct {
 
 // kinds returns the email kinds, each with a subject, a text and an HTML
 // template.
-func kinds() []string { return []string{"brief", "followup", "notice", "confirm"} }
+func kinds() []string { return []string{"brief", "followup", "notice", "confirm", "digest"} }
 
 // New parses the embedded templates and then, if dir != "", every *.tmpl file
 // in dir on top: a file with the same name replaces the built-in one and a
@@ -262,6 +262,14 @@ func (r *Renderer) check() error {
 	for _, d := range []ConfirmData{c, topic, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
 		if _, err := r.Confirm(d); err != nil {
 			return fmt.Errorf("check confirm with sample data: %w", err)
+		}
+	}
+	dg := SampleDigest(now)
+	lateDigest := dg
+	lateDigest.Late = true
+	for _, d := range []DigestData{dg, lateDigest, emptyDigest(dg), {Now: now, Due: now, From: now}} {
+		if _, err := r.Digest(d); err != nil {
+			return fmt.Errorf("check digest with sample data: %w", err)
 		}
 	}
 	return nil
@@ -420,6 +428,7 @@ func prepBoss(b Boss) Boss {
 const (
 	byCreated = iota
 	byDone
+	byDue // by due date, so overdue first; those without one last
 )
 
 // prepItems returns a sorted copy of items with their times in loc, their
@@ -447,8 +456,19 @@ func prepItems(items []Item, boss Boss, loc *time.Location, order int) []Item {
 		out = append(out, it)
 	}
 	slices.SortStableFunc(out, func(a, b Item) int {
-		if order == byDone {
+		switch order {
+		case byDone:
 			if c := a.Done.Compare(b.Done); c != 0 {
+				return c
+			}
+		case byDue:
+			if a.Due.IsZero() != b.Due.IsZero() {
+				if a.Due.IsZero() {
+					return 1
+				}
+				return -1
+			}
+			if c := a.Due.Compare(b.Due); c != 0 {
 				return c
 			}
 		}

@@ -1,7 +1,8 @@
 // Package schedule decides which emails are due for which meetings, and
 // when: a brief before each meeting with a boss (one per configured lead
-// time), a follow-up after it, and a notice when a meeting whose brief went
-// out is cancelled or moved.
+// time), a follow-up after it, a notice when a meeting whose brief went
+// out is cancelled or moved, and the weekly digest, which belongs to no
+// meeting.
 //
 // The plan is not stored: it is worked out afresh from the meetings, the
 // configuration and the outbox (what was already queued or sent) each time
@@ -10,10 +11,12 @@
 package schedule
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/outbox"
 )
@@ -25,6 +28,11 @@ const (
 	// FollowupWindow is how long after a meeting its follow-up is still
 	// worth sending, after downtime.
 	FollowupWindow = 24 * time.Hour
+	// DigestWindow is how late a digest may still go out after downtime.
+	// Three days carry a Friday digest on a laptop shut for the weekend to
+	// Monday morning; later than that, the week it looks back on is stale
+	// and the next digest is near, so the missed one is skipped.
+	DigestWindow = 72 * time.Hour
 	// lateGrace is how overdue a job may be and still not count as late:
 	// the ordinary delay between a timer firing and the job going out.
 	lateGrace = time.Minute
@@ -41,14 +49,19 @@ type Config struct {
 	Leads         []time.Duration // brief lead times
 	FollowupAfter time.Duration
 	ChangeNotices bool
+	// Digest turns the weekly digest on; it falls due at DigestWeekly in
+	// Location (the user's zone; nil means the system's).
+	Digest       bool
+	DigestWeekly config.Weekly
+	Location     *time.Location
 }
 
-// Job is one email for one meeting.
+// Job is one email for one meeting, or the weekly digest.
 type Job struct {
-	Meeting meeting.Meeting
-	Kind    string        // outbox.KindBrief, KindFollowup or KindNotice
-	Variant string        // tells apart jobs of one kind for one meeting
-	Lead    time.Duration // briefs: how long before the start
+	Meeting meeting.Meeting // zero for a digest
+	Kind    string          // outbox.KindBrief, KindFollowup, KindNotice or KindDigest
+	Variant string          // tells apart jobs of one kind for one meeting; a digest's ISO week
+	Lead    time.Duration   // briefs: how long before the start
 	Due     time.Time
 	Late    bool      // due a while ago: sent after downtime
 	Expires time.Time // no use after this
@@ -57,10 +70,27 @@ type Job struct {
 	OldStart time.Time
 }
 
+// Describe says what the job is, for status lines and logs: "brief for
+// Dana / me with Dana Whitfield", "weekly digest for 2026-W48".
+func (j Job) Describe() string {
+	if j.Kind == outbox.KindDigest {
+		return "weekly digest for " + j.Variant
+	}
+	return j.Kind + " for " + j.Meeting.Event.Title + " with " + j.Meeting.Boss
+}
+
 // Plan works out, at now, which jobs are due (to be sent now) and which are
 // upcoming (with their due times, earliest first). existing holds the outbox
-// rows of each meeting, by meeting key.
-func Plan(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][]outbox.Message) (due, upcoming []Job) {
+// rows of each meeting, by meeting key, and under "" the rows that belong to
+// no meeting: the digests. since is when leadup first recorded anything (a
+// meeting seen, an email queued), zero for a new store: a digest that fell
+// due before it is not made up late, since leadup did not watch that week.
+func Plan(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][]outbox.Message, since time.Time) (due, upcoming []Job) {
+	if cfg.Digest {
+		p := planner{now: now, cfg: cfg, entries: existing[""]}
+		p.digest(since)
+		due, upcoming = p.due, p.upcoming
+	}
 	for _, m := range ms {
 		p := planner{now: now, cfg: cfg, m: m, entries: existing[m.Key]}
 		switch m.Status {
@@ -207,4 +237,59 @@ func (p *planner) cancelled() {
 	}
 	p.due = append(p.due, Job{Meeting: p.m, Kind: outbox.KindNotice, Variant: ChangeCancelled, Due: p.now, Expires: told,
 		Change: ChangeCancelled, OldStart: told})
+}
+
+// DigestVariant is the outbox variant of the digest due at t: its ISO week
+// in loc, "2026-W48". Whatever the configured day, a week has one digest.
+func DigestVariant(t time.Time, loc *time.Location) string {
+	y, w := t.In(zone(loc)).ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+// DigestJob returns the digest job due at due, in the user's zone loc.
+func DigestJob(due time.Time, loc *time.Location) Job {
+	return Job{Kind: outbox.KindDigest, Variant: DigestVariant(due, loc), Due: due, Expires: due.Add(DigestWindow)}
+}
+
+func zone(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.Local
+	}
+	return loc
+}
+
+// digest plans the weekly digest. The digest of the latest due time goes
+// out if it is not in the outbox yet and is less than DigestWindow late;
+// when it is late, only if leadup was already at work (since) before it
+// fell due. A missed one is skipped for good. The next due time not yet in
+// the outbox is upcoming.
+func (p *planner) digest(since time.Time) {
+	loc := zone(p.cfg.Location)
+	w := p.cfg.DigestWeekly
+	// The latest due time at or before now: one falls in every seven
+	// days of the wall clock (AddDate keeps DST weeks right).
+	last := w.Next(p.now, loc)
+	if last.After(p.now) {
+		last = w.Next(p.now.In(loc).AddDate(0, 0, -7), loc)
+	}
+	if j := DigestJob(last, loc); !p.has(j.Kind, j.Variant) {
+		late := p.now.Sub(last)
+		onTime := late <= lateGrace
+		if onTime || (late <= DigestWindow && !since.IsZero() && !since.After(last)) {
+			j.Late = !onTime
+			p.due = append(p.due, j)
+		}
+	}
+	// The next due time after now. A week already in the outbox (the
+	// digest day was moved to later in a week whose digest went out) is
+	// skipped: the week after has one.
+	next := w.Next(p.now.Add(time.Nanosecond), loc)
+	for range 2 {
+		j := DigestJob(next, loc)
+		if !p.has(j.Kind, j.Variant) {
+			p.upcoming = append(p.upcoming, j)
+			return
+		}
+		next = w.Next(next.Add(time.Nanosecond), loc)
+	}
 }

@@ -32,6 +32,12 @@ type Store interface {
 	// Meeting returns one meeting in full.
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
+	// OutboxWithoutMeeting returns the rows of no meeting (the digests)
+	// created at or after since.
+	OutboxWithoutMeeting(ctx context.Context, since time.Time) ([]outbox.Message, error)
+	// FirstRecorded returns when the store first recorded a meeting or an
+	// email; zero for a new store.
+	FirstRecorded(ctx context.Context) (time.Time, error)
 	Enqueue(ctx context.Context, m outbox.Message) (bool, error)
 }
 
@@ -144,7 +150,8 @@ func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 				return next, ctx.Err()
 			}
 			failed++
-			s.o.Log.Error("could not write email", "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "kind", j.Kind, "err", err)
+			s.o.Log.Error("could not write email", "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "kind", j.Kind,
+				"variant", j.Variant, "err", err)
 			continue
 		}
 		queued++
@@ -162,8 +169,13 @@ func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 	return next, nil
 }
 
+// digestLookback is how far back the digests in the outbox matter to a
+// plan: a digest is queued within its ISO week or at most DigestWindow
+// after, so the rows of the weeks Plan looks at were created since then.
+const digestLookback = DigestWindow + 8*24*time.Hour
+
 // Current works out the plan at now from what st holds: the meetings that
-// may still need an email, and their outbox rows.
+// may still need an email, their outbox rows, and the recent digests.
 func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upcoming []Job, err error) {
 	ms, err := st.MeetingsSince(ctx, now.Add(-FollowupWindow-cfg.FollowupAfter))
 	if err != nil {
@@ -177,16 +189,27 @@ func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upc
 	if err != nil {
 		return nil, nil, err
 	}
-	due, upcoming = Plan(now, cfg, ms, existing)
+	var since time.Time
+	if cfg.Digest {
+		if existing[""], err = st.OutboxWithoutMeeting(ctx, now.Add(-digestLookback)); err != nil {
+			return nil, nil, err
+		}
+		if since, err = st.FirstRecorded(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	due, upcoming = Plan(now, cfg, ms, existing, since)
 	return due, upcoming, nil
 }
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
-	full, err := s.o.Store.Meeting(ctx, j.Meeting.Key)
-	if err != nil {
-		return err
+	if j.Kind != outbox.KindDigest {
+		full, err := s.o.Store.Meeting(ctx, j.Meeting.Key)
+		if err != nil {
+			return err
+		}
+		j.Meeting = full
 	}
-	j.Meeting = full
 	msg, err := s.o.Composer.Compose(ctx, j)
 	if err != nil {
 		return fmt.Errorf("compose %s: %w", j.Kind, err)
@@ -196,7 +219,11 @@ func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
 		return err
 	}
 	s.o.Crash(CrashQueued)
-	if inserted {
+	switch {
+	case !inserted:
+	case j.Kind == outbox.KindDigest:
+		s.o.Log.Info("queued digest", "week", j.Variant, "due", j.Due, "late", j.Late, "message_id", msg.MessageID)
+	default:
 		s.o.Log.Info("queued "+j.Kind, "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "title", j.Meeting.Event.Title,
 			"due", j.Due, "late", j.Late, "message_id", msg.MessageID)
 	}

@@ -100,6 +100,20 @@ func (s *Store) ClosedActionsSince(ctx context.Context, boss string, since time.
 	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at >= ? ORDER BY done_at, id`, boss, since.Unix())
 }
 
+// ClosedActionsBetween returns the action items with boss closed in [from,
+// to), in the order they were closed.
+func (s *Store) ClosedActionsBetween(ctx context.Context, boss string, from, to time.Time) ([]Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at >= ? AND done_at < ? ORDER BY done_at, id`,
+		boss, from.Unix(), to.Unix())
+}
+
+// LoggedBetween returns the items of kind with boss logged in [from, to),
+// in the order they were logged: the decisions of a week, say.
+func (s *Store) LoggedBetween(ctx context.Context, boss, kind string, from, to time.Time) ([]Item, error) {
+	return s.items(ctx, `boss = ? AND kind = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id`,
+		boss, kind, from.Unix(), to.Unix())
+}
+
 // OpenTalkingPoints returns the talking points for boss not yet raised,
 // oldest first.
 func (s *Store) OpenTalkingPoints(ctx context.Context, boss string) ([]Item, error) {

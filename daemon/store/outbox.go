@@ -12,16 +12,22 @@ import (
 )
 
 // Enqueue adds m to the outbox as queued, due at m.NextAttempt. A message
-// with the same Message-ID already there wins: Enqueue then reports false and
-// changes nothing, which makes a job safe to dispatch twice.
+// for the same job already there wins (the same Message-ID, reply token, or
+// for a digest the same week): Enqueue then reports false and changes
+// nothing, which makes a job safe to dispatch twice. A digest has no
+// meeting (MeetingKey ""); every other kind must have one.
 func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
 	now := s.now().Unix()
+	var key any
+	if m.MeetingKey != "" {
+		key = m.MeetingKey
+	}
 	res, err := s.db.ExecContext(ctx, `
 		INSERT INTO outbox (message_id, meeting_key, kind, variant, meeting_start, late, reply_token, state,
 			next_attempt_at, expires_at, envelope_from, envelope_to, subject, message, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (message_id) DO NOTHING`,
-		m.MessageID, m.MeetingKey, m.Kind, m.Variant, m.MeetingStart.Unix(), m.Late, m.ReplyToken,
+		ON CONFLICT DO NOTHING`,
+		m.MessageID, key, m.Kind, m.Variant, m.MeetingStart.Unix(), m.Late, m.ReplyToken,
 		m.NextAttempt.Unix(), m.Expires.Unix(), m.EnvelopeFrom, strings.Join(m.EnvelopeTo, ","), m.Subject, m.Body, now, now)
 	if err != nil {
 		return false, fmt.Errorf("queue message %s: %w", m.MessageID, err)
@@ -33,7 +39,7 @@ func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
 	return n == 1, nil
 }
 
-const outboxColumns = `id, message_id, meeting_key, kind, variant, meeting_start, late, reply_token, state, attempts,
+const outboxColumns = `id, message_id, coalesce(meeting_key, ''), kind, variant, meeting_start, late, reply_token, state, attempts,
 	next_attempt_at, expires_at, last_error, envelope_from, envelope_to, subject, created_at, updated_at, sent_at`
 
 func scanOutbox(r interface{ Scan(...any) error }, withBody bool) (outbox.Message, error) {
@@ -149,6 +155,29 @@ func (s *Store) OutboxForMeetings(ctx context.Context, keys []string) (map[strin
 		out[m.MeetingKey] = append(out[m.MeetingKey], m)
 	}
 	return out, nil
+}
+
+// OutboxWithoutMeeting returns the outbox rows that belong to no meeting
+// (the weekly digests) created at or after since, oldest first, bodies left
+// out.
+func (s *Store) OutboxWithoutMeeting(ctx context.Context, since time.Time) ([]outbox.Message, error) {
+	return s.listOutbox(ctx, false, `WHERE meeting_key IS NULL AND created_at >= ? ORDER BY id`, since.Unix())
+}
+
+// FirstRecorded returns when the store first recorded anything that shows
+// leadup at work: a meeting seen on the calendar or an email queued. It is
+// zero for a new store. The scheduler makes up a missed digest only for a
+// week leadup was watching.
+func (s *Store) FirstRecorded(ctx context.Context) (time.Time, error) {
+	var first sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(t) FROM (
+		SELECT min(first_seen_at) AS t FROM meetings UNION ALL SELECT min(created_at) FROM outbox)`).Scan(&first); err != nil {
+		return time.Time{}, fmt.Errorf("read first record: %w", err)
+	}
+	if !first.Valid {
+		return time.Time{}, nil
+	}
+	return time.Unix(first.Int64, 0), nil
 }
 
 // RecentOutbox returns the messages created or changed since since, newest

@@ -44,10 +44,12 @@ CREATE TABLE calendar_sync (
 CREATE TABLE outbox (
 	id              INTEGER PRIMARY KEY,
 	message_id      TEXT NOT NULL UNIQUE,
-	meeting_key     TEXT NOT NULL REFERENCES meetings (key),
-	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm')),
+	meeting_key     TEXT REFERENCES meetings (key), -- NULL for a digest, which belongs to no meeting
+	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm', 'digest')),
 	-- variant tells jobs of one kind apart: a brief's lead time in seconds,
-	-- "cancelled" or "moved@<unix start>" for a notice, "" for the follow-up.
+	-- "cancelled" or "moved@<unix start>" for a notice, "" for the follow-up,
+	-- the reply's Message-ID for a confirmation, the ISO week ("2026-W48")
+	-- for a digest.
 	variant         TEXT NOT NULL,
 	meeting_start   INTEGER NOT NULL, -- the meeting's start as the message tells it
 	late            INTEGER NOT NULL DEFAULT 0,
@@ -63,12 +65,15 @@ CREATE TABLE outbox (
 	message         BLOB NOT NULL, -- the complete RFC 5322 message
 	created_at      INTEGER NOT NULL,
 	updated_at      INTEGER NOT NULL,
-	sent_at         INTEGER
+	sent_at         INTEGER,
+	CHECK ((meeting_key IS NULL) = (kind = 'digest'))
 ) STRICT;
 
 CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE state IN ('queued', 'sending');
 CREATE INDEX outbox_by_meeting ON outbox (meeting_key);
 CREATE UNIQUE INDEX outbox_by_reply_token ON outbox (reply_token) WHERE reply_token != '';
+-- One digest a week, whatever its Message-ID.
+CREATE UNIQUE INDEX outbox_digest_by_week ON outbox (variant) WHERE kind = 'digest';
 
 -- items is the meeting log: decisions, action items, feedback, talking points
 -- and notes, per boss, most of them tied to the meeting they came from.

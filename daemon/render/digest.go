@@ -1,0 +1,300 @@
+package render
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DigestData is what the weekly digest is made from: the week it looks back
+// on, from From to Due, the week ahead, and for each boss what the log
+// holds.
+type DigestData struct {
+	Now time.Time
+	// Location is the user's zone.
+	Location *time.Location
+	// Due is when the digest fell due: the end of the week it looks back
+	// on. Late says it is sent after downtime.
+	Due  time.Time
+	Late bool
+	// From is the start of the week it looks back on.
+	From time.Time
+	// Meetings are the meetings with a boss in the coming week.
+	Meetings []DigestMeeting
+	// Bosses are the user's bosses, in the configured order.
+	Bosses []DigestBoss
+}
+
+// DigestMeeting is a meeting of the coming week and the boss it is with.
+type DigestMeeting struct {
+	Meeting Meeting
+	Boss    Boss
+}
+
+// DigestBoss is one boss's part of the digest.
+type DigestBoss struct {
+	Boss Boss
+	// Open are the open action items with this boss, anyone's. Templates
+	// see them overdue first: by due date, those without one last.
+	Open []Item
+	// Closed are the action items with this boss closed in the week.
+	Closed []Item
+	// Decisions are the decisions with this boss logged in the week.
+	Decisions []Item
+	// Meetings (the boss's part of DigestData.Meetings) and Update are
+	// worked out by Digest; what the caller sets is replaced.
+	Meetings []Meeting
+	Update   StatusUpdate
+}
+
+// StatusUpdate is the draft of a short status update for one boss, which
+// the user can send as it is: what was done, what is in progress, what is
+// blocked or at risk, what the user needs from the boss, and the meetings
+// ahead. The log has no "blocked" state, so Digest sorts the items by this
+// rule:
+//
+//   - Done: the action items closed in the week, except the boss's own;
+//   - Needed: the open action items the boss owns, which the user is
+//     waiting for;
+//   - Blocked: the other open items whose text says they are stuck:
+//     "blocked", "waiting on", "waiting for", "on hold" or "stuck";
+//   - Late: the other open items past their due date, which are at risk;
+//   - InProgress: the rest of the open items.
+type StatusUpdate struct {
+	Done, InProgress, Blocked, Late, Needed []Item
+	// Meetings are the meetings with the boss in the coming week.
+	Meetings []Meeting
+}
+
+// blockedText finds the words that mark an item as stuck.
+var blockedText = regexp.MustCompile(`(?i)\b(blocked|waiting (on|for)|on hold|stuck)\b`)
+
+// Empty says whether the update has no items at all.
+func (u StatusUpdate) Empty() bool {
+	return len(u.Done)+len(u.InProgress)+len(u.Blocked)+len(u.Late)+len(u.Needed) == 0
+}
+
+// BottomLine is the update's first sentence, what needs the boss first:
+// "Quick update for the week: 1 thing I need from you and 2 items blocked
+// or at risk (below); 2 done and 3 in progress."
+func (u StatusUpdate) BottomLine() string {
+	var attention, progress []string
+	if n := len(u.Needed); n > 0 {
+		attention = append(attention, plural(n, "thing", "things")+" I need from you")
+	}
+	if n := len(u.Blocked) + len(u.Late); n > 0 {
+		attention = append(attention, plural(n, "item", "items")+" blocked or at risk")
+	}
+	if n := len(u.Done); n > 0 {
+		progress = append(progress, strconv.Itoa(n)+" done")
+	}
+	if n := len(u.InProgress); n > 0 {
+		progress = append(progress, strconv.Itoa(n)+" in progress")
+	}
+	s := "Quick update for the week: "
+	switch {
+	case len(attention) > 0 && len(progress) > 0:
+		return s + andList(attention) + " (below); " + andList(progress) + "."
+	case len(attention) > 0:
+		return s + andList(attention) + " (below)."
+	case len(progress) > 0:
+		return s + andList(append(progress, "nothing blocked")) + "."
+	}
+	return s + "nothing open between us, and nothing blocked."
+}
+
+// andList joins phrases as prose: "a", "a and b", "a, b and c".
+func andList(ps []string) string {
+	if len(ps) < 2 {
+		return strings.Join(ps, "")
+	}
+	return strings.Join(ps[:len(ps)-1], ", ") + " and " + ps[len(ps)-1]
+}
+
+// Summary is the digest's headline facts across bosses, for the line under
+// the headline and the subject: "3 done", "6 open (1 overdue)", "2
+// decisions", "3 meetings next week". It is empty for a quiet week.
+func (d DigestData) Summary() []string {
+	var done, open, late, decided int
+	for _, b := range d.Bosses {
+		done += len(b.Closed)
+		open += len(b.Open)
+		decided += len(b.Decisions)
+		for _, it := range b.Open {
+			if overdue(d.Now, it) {
+				late++
+			}
+		}
+	}
+	var out []string
+	if done > 0 {
+		out = append(out, strconv.Itoa(done)+" done")
+	}
+	if open > 0 {
+		s := strconv.Itoa(open) + " open"
+		if late > 0 {
+			s += " (" + strconv.Itoa(late) + " overdue)"
+		}
+		out = append(out, s)
+	}
+	if decided > 0 {
+		out = append(out, plural(decided, "decision", "decisions"))
+	}
+	if n := len(d.Meetings); n > 0 {
+		out = append(out, plural(n, "meeting", "meetings")+" next week")
+	}
+	return out
+}
+
+// BossNames names the bosses by first name: "Dana", "Dana and Sam"; "your
+// boss" when there is none.
+func (d DigestData) BossNames() string {
+	names := make([]string, 0, len(d.Bosses))
+	for _, b := range d.Bosses {
+		names = append(names, first(b.Boss.Name))
+	}
+	if len(names) == 0 {
+		return "your boss"
+	}
+	return andList(names)
+}
+
+// Digest renders the weekly digest.
+func (r *Renderer) Digest(d DigestData) (Rendered, error) {
+	loc := zone(d.Location)
+	d.Location = loc
+	d.Now, d.Due, d.From = d.Now.In(loc), d.Due.In(loc), d.From.In(loc)
+	ms := make([]DigestMeeting, len(d.Meetings))
+	for i, m := range d.Meetings {
+		ms[i] = DigestMeeting{Meeting: prepMeeting(m.Meeting, loc), Boss: prepBoss(m.Boss)}
+	}
+	slices.SortStableFunc(ms, func(a, b DigestMeeting) int { return a.Meeting.Start.Compare(b.Meeting.Start) })
+	d.Meetings = ms
+	bs := make([]DigestBoss, len(d.Bosses))
+	for i, b := range d.Bosses {
+		b.Boss = prepBoss(b.Boss)
+		b.Open = prepItems(b.Open, b.Boss, loc, byDue)
+		b.Closed = prepItems(b.Closed, b.Boss, loc, byDone)
+		b.Decisions = prepItems(b.Decisions, b.Boss, loc, byCreated)
+		b.Meetings = nil
+		for _, m := range ms {
+			if m.Boss.Name == b.Boss.Name {
+				b.Meetings = append(b.Meetings, m.Meeting)
+			}
+		}
+		b.Update = statusUpdate(d.Now, b)
+		bs[i] = b
+	}
+	d.Bosses = bs
+	return r.render("digest", d)
+}
+
+// statusUpdate sorts a boss's prepared items into a StatusUpdate (see its
+// rule), keeping their order.
+func statusUpdate(now time.Time, b DigestBoss) StatusUpdate {
+	u := StatusUpdate{Meetings: b.Meetings}
+	for _, it := range b.Closed {
+		if it.Owner != "boss" {
+			u.Done = append(u.Done, it)
+		}
+	}
+	for _, it := range b.Open {
+		switch {
+		case it.Owner == "boss":
+			u.Needed = append(u.Needed, it)
+		case blockedText.MatchString(it.Text):
+			u.Blocked = append(u.Blocked, it)
+		case overdue(now, it):
+			u.Late = append(u.Late, it)
+		default:
+			u.InProgress = append(u.InProgress, it)
+		}
+	}
+	return u
+}
+
+// sampleDigestDue returns 16:00 on the first Friday at or after now, in
+// now's zone: the default digest time.
+func sampleDigestDue(now time.Time) time.Time {
+	d := now
+	for {
+		at := time.Date(d.Year(), d.Month(), d.Day(), 16, 0, 0, 0, now.Location())
+		if at.Weekday() == time.Friday && !at.Before(now) {
+			return at
+		}
+		d = d.AddDate(0, 0, 1)
+	}
+}
+
+// SampleDigest returns a realistic digest, due on the first Friday at 16:00
+// at or after now: with Dana, every section filled (an overdue item, one
+// blocked, one she owns, results, decisions, two meetings ahead); with Sam,
+// Alex's skip-level, nothing logged and one meeting ahead.
+func SampleDigest(now time.Time) DigestData {
+	due := sampleDigestDue(now)
+	day := 24 * time.Hour
+	dana := sampleBoss()
+	sam := Boss{Name: "Sam Okafor", Email: "sam@example.com", Style: "Wants the big picture and the risks."}
+	oneOnOne := sampleMeeting(due.AddDate(0, 0, 4)) // Tuesday 16:00
+	planning := sampleMeeting(time.Date(due.Year(), due.Month(), due.Day()+5, 14, 0, 0, 0, due.Location()))
+	planning.Key, planning.Title, planning.OneOnOne = "primary/q1-planning", "Q1 planning: billing migration", false
+	planning.End = planning.Start.Add(time.Hour)
+	planning.Others = []Person{{Name: "Priya Nair"}, {Name: "Tom Berg"}}
+	planning.Description, planning.Attachments = "", nil
+	skip := Meeting{Key: "primary/skip-level", Title: "Skip-level with Sam", OneOnOne: true,
+		Start: time.Date(due.Year(), due.Month(), due.Day()+6, 11, 0, 0, 0, due.Location()), Location: due.Location()}
+	skip.End = skip.Start.Add(45 * time.Minute)
+	return DigestData{
+		Now:      due,
+		Location: due.Location(),
+		Due:      due,
+		From:     due.AddDate(0, 0, -7),
+		Meetings: []DigestMeeting{{Meeting: oneOnOne, Boss: dana}, {Meeting: planning, Boss: dana}, {Meeting: skip, Boss: sam}},
+		Bosses: []DigestBoss{
+			{
+				Boss: dana,
+				Open: []Item{
+					{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft",
+						Created: due.Add(-25 * day), Due: due.Add(-3 * day)},
+					{ID: 15, Kind: KindAction, Owner: "boss", Text: "Approve the contractor budget for the migration",
+						Created: due.Add(-18 * day)},
+					{ID: 17, Kind: KindAction, Owner: "me", Text: "Write up the EU cut-over runbook",
+						Created: due.Add(-13 * day), Due: due.Add(6 * day)},
+					{ID: 19, Kind: KindAction, Owner: "Priya Nair", Text: "Security review of the new billing service",
+						Created: due.Add(-10 * day), Due: due.Add(6 * day)},
+					{ID: 22, Kind: KindAction, Owner: "me", Text: "Load test of the invoicing service: waiting on a staging environment from infra",
+						Created: due.Add(-4 * day), Due: due.Add(3 * day)},
+				},
+				Closed: []Item{
+					{ID: 9, Kind: KindAction, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
+						Created: due.Add(-24 * day), Done: due.Add(-2 * day)},
+					{ID: 14, Kind: KindAction, Owner: "me", Text: "Brought p95 checkout latency from 420 ms to 310 ms",
+						Created: due.Add(-17 * day), Done: due.Add(-day)},
+					{ID: 21, Kind: KindAction, Owner: "boss", Text: "Intro me to Jordan in finance",
+						Created: due.Add(-10 * day), Done: due.Add(-3 * day)},
+				},
+				Decisions: []Item{
+					{ID: 10, Kind: KindDecision, Text: "Keep the March deadline; drop invoice export from the first cut",
+						Created: due.Add(-3 * day)},
+					{ID: 23, Kind: KindDecision, Text: "Move the EU cut-over to two weeknight windows",
+						Created: due.Add(-3 * day)},
+				},
+			},
+			{Boss: sam},
+		},
+	}
+}
+
+// emptyDigest returns d with nothing logged and no meetings ahead: the
+// digest of a quiet week.
+func emptyDigest(d DigestData) DigestData {
+	d.Meetings = nil
+	bs := make([]DigestBoss, len(d.Bosses))
+	for i, b := range d.Bosses {
+		bs[i] = DigestBoss{Boss: b.Boss}
+	}
+	d.Bosses = bs
+	return d
+}
