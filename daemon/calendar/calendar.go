@@ -112,6 +112,23 @@ func (w Window) Overlaps(start, end time.Time) bool {
 	return end.After(w.Start) && start.Before(w.End)
 }
 
+// PastWindow is how far back a full listing looks: follow-ups go out up to
+// a day after a meeting, so its changes still matter for that long.
+const PastWindow = 24 * time.Hour
+
+// ListingWindow returns the span a full listing at now covers, for a source
+// that looks lookahead ahead. It reaches half a lookahead (at least a day)
+// beyond the lookahead, so that later, cheaper syncs serve for that long
+// before the window has to slide. Every back end uses it, so they slide
+// alike.
+func ListingWindow(now time.Time, lookahead time.Duration) Window {
+	slack := max(lookahead/2, 24*time.Hour)
+	return Window{
+		Start: now.Add(-PastWindow).Truncate(time.Second),
+		End:   now.Add(lookahead + slack).Truncate(time.Second),
+	}
+}
+
 // Changes is what one Sync of a calendar produced.
 type Changes struct {
 	// Full reports a full sync: Events is then every live event that overlaps

@@ -121,14 +121,7 @@ func TestDigestSections(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Digest() = %v", err)
 			}
-			at := 0
-			for _, s := range tt.present {
-				i := strings.Index(got.Text[at:], s)
-				if i < 0 {
-					t.Fatalf("text has no %q after offset %d:\n%s", s, at, got.Text)
-				}
-				at += i + len(s)
-			}
+			inOrder(t, got.Text, tt.present)
 			for _, s := range tt.absent {
 				if strings.Contains(got.Text, s) {
 					t.Errorf("text has %q:\n%s", s, got.Text)

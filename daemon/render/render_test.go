@@ -146,14 +146,7 @@ func TestBriefSections(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Brief() = %v", err)
 			}
-			at := 0
-			for _, s := range tt.present {
-				i := strings.Index(got.Text[at:], s)
-				if i < 0 {
-					t.Fatalf("text has no %q after offset %d:\n%s", s, at, got.Text)
-				}
-				at += i + len(s)
-			}
+			inOrder(t, got.Text, tt.present)
 			for _, s := range tt.absent {
 				if strings.Contains(got.Text, s) {
 					t.Errorf("text has %q, want the section left out:\n%s", s, got.Text)
@@ -528,5 +521,18 @@ func BenchmarkNew(b *testing.B) {
 		if _, err := New(""); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// inOrder fails the test unless text contains each of want, in that order.
+func inOrder(t *testing.T, text string, want []string) {
+	t.Helper()
+	at := 0
+	for _, s := range want {
+		i := strings.Index(text[at:], s)
+		if i < 0 {
+			t.Fatalf("text has no %q after offset %d:\n%s", s, at, text)
+		}
+		at += i + len(s)
 	}
 }

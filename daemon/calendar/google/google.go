@@ -44,9 +44,6 @@ const (
 	DefaultPageSize       = 2500 // Google's maximum page size: fewest requests
 	DefaultMaxRetries     = 6
 	DefaultRequestTimeout = 60 * time.Second
-	// pastWindow is how far back a full sync looks: follow-ups go out up to a
-	// day after a meeting, so its changes still matter for that long.
-	pastWindow = 24 * time.Hour
 	// maxPages bounds one listing, in case a server never stops paging.
 	maxPages = 10000
 )
@@ -183,15 +180,9 @@ func (s *Source) Sync(ctx context.Context, cur string) (calendar.Changes, error)
 	}, nil
 }
 
-// window returns the span a full sync at now lists. It reaches half a
-// lookahead (at least a day) beyond the lookahead, so that incremental syncs
-// serve for that long before the window has to slide.
+// window returns the span a full listing at now covers.
 func (s *Source) window(now time.Time) calendar.Window {
-	slack := max(s.opts.Lookahead/2, 24*time.Hour)
-	return calendar.Window{
-		Start: now.Add(-pastWindow).Truncate(time.Second),
-		End:   now.Add(s.opts.Lookahead + slack).Truncate(time.Second),
-	}
+	return calendar.ListingWindow(now, s.opts.Lookahead)
 }
 
 func encode(c cursor) string {

@@ -76,9 +76,6 @@ const (
 	DefaultMaxBytes       = 32 << 20
 	DefaultRequestTimeout = 60 * time.Second
 	DefaultUserAgent      = "leadup (iCalendar feed reader)"
-	// pastWindow is how far back a full listing looks: follow-ups go out up
-	// to a day after a meeting, so its changes still matter for that long.
-	pastWindow = 24 * time.Hour
 )
 
 // Options configure a Source. Exactly one of URL and File is set.
@@ -287,15 +284,9 @@ func (s *Source) Sync(ctx context.Context, cur string) (calendar.Changes, error)
 	}, nil
 }
 
-// window returns the span a full listing at now covers: as the Google back
-// end's, it reaches half a lookahead (at least a day) beyond the lookahead,
-// so that unchanged polls serve for that long before the window slides.
+// window returns the span a full listing at now covers.
 func (s *Source) window(now time.Time) calendar.Window {
-	slack := max(s.opts.Lookahead/2, 24*time.Hour)
-	return calendar.Window{
-		Start: now.Add(-pastWindow).Truncate(time.Second),
-		End:   now.Add(s.opts.Lookahead + slack).Truncate(time.Second),
-	}
+	return calendar.ListingWindow(now, s.opts.Lookahead)
 }
 
 // hasCached reports whether the feed with this hash is in memory.
