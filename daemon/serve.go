@@ -121,6 +121,7 @@ func (d *Daemon) run(ctx context.Context) error {
 	probes := []*clock.Probe{&d.tracker.Probe, &d.scheduler.Probe, &d.deliverer.Probe}
 	if d.watcher != nil {
 		loops = append(loops, loop{"mailbox watcher", d.watcher.Run})
+		probes = append(probes, &d.watcher.Probe)
 	}
 	// Ready once the first calendar sync has been attempted, so that
 	// "systemctl start" returns with the meetings known (or the reason

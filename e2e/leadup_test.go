@@ -255,6 +255,13 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 		t.Errorf("the next brief lacks the open item or the decision:\n%s", nt)
 	}
 
+	// A full run's log holds no secret and no email body.
+	for _, secret := range []string{w.stack.Users[mailstack.Me], "Send Blake the e2e plan by Friday", "Lead with the numbers"} {
+		if strings.Contains(p.logs.String(), secret) {
+			t.Errorf("leadup's log contains %q", secret)
+		}
+	}
+
 	t.Run("kill -9 and restart", func(t *testing.T) {
 		// Five briefs fall due a second apart; leadup is killed in the
 		// middle of them, then started again.

@@ -61,13 +61,16 @@ type Probe struct {
 	since atomic.Int64 // Unix nanoseconds the current step began; 0 between steps
 }
 
-func (p *Probe) enter(now time.Time) {
+// Enter marks that a step began at now. Loop calls it; a loop written
+// without Loop calls it around each of its steps.
+func (p *Probe) Enter(now time.Time) {
 	if p != nil {
 		p.since.Store(max(now.UnixNano(), 1)) // 0 means between steps
 	}
 }
 
-func (p *Probe) leave() {
+// Leave marks that the step ended.
+func (p *Probe) Leave() {
 	if p != nil {
 		p.since.Store(0)
 	}
@@ -101,9 +104,9 @@ func Loop(ctx context.Context, c Clock, kick <-chan struct{}, probe *Probe, step
 		case <-kick:
 		}
 		timer.Stop()
-		probe.enter(c.Now())
+		probe.Enter(c.Now())
 		wait := step(ctx)
-		probe.leave()
+		probe.Leave()
 		if ctx.Err() != nil {
 			return
 		}

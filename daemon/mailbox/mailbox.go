@@ -213,6 +213,10 @@ type CheckpointStore interface {
 // Watcher watches one mailbox. Run, Delivered and Check may be called
 // concurrently: each uses its own connection.
 type Watcher struct {
+	// Probe is busy while the watcher hands messages over (a pass over the
+	// mailbox), not while it waits for mail: the systemd watchdog reads it.
+	Probe clock.Probe
+
 	o           Options
 	addr        string
 	log         *slog.Logger

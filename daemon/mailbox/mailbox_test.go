@@ -663,3 +663,31 @@ func TestXOAUTH2(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeBusyOnlyWhileHandingOver: the watchdog sees the watcher busy
+// while a message is being handed over, and not while it waits in IDLE.
+func TestProbeBusyOnlyWhileHandingOver(t *testing.T) {
+	ts := newTestServer(t, defaultServer())
+	release := make(chan struct{})
+	rec := newRecorder(func(Message, int) Disposition {
+		<-release
+		return Ignore
+	})
+	fx := newFixture(t, ts, rec, nil)
+	fx.run(t)
+	fx.await(t, "idle")
+	if busy := fx.w.Probe.Busy(fx.clock.Now()); busy != 0 {
+		t.Errorf("Probe busy %v while waiting in IDLE, want 0", busy)
+	}
+	ts.appendMsg(t, "INBOX", message("reply-1@example.com", "Thanks."), time.Now())
+	rec.next(t) // the Handler is running, and blocked
+	fx.clock.Advance(time.Hour)
+	if busy := fx.w.Probe.Busy(fx.clock.Now()); busy < time.Hour {
+		t.Errorf("Probe busy %v an hour into a blocked Handler, want at least an hour", busy)
+	}
+	close(release)
+	fx.await(t, "idle")
+	if busy := fx.w.Probe.Busy(fx.clock.Now()); busy != 0 {
+		t.Errorf("Probe busy %v back in IDLE, want 0", busy)
+	}
+}

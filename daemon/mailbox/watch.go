@@ -31,7 +31,10 @@ func (w *Watcher) watch(ctx context.Context) (progressed bool, err error) {
 	idle := w.o.Idle && s.caps.Has(imap.CapIdle)
 	w.log.Info("watching mailbox", "idle", idle, "uidvalidity", s.uidValidity)
 	for {
+		// A pass is one step for the watchdog; waiting in IDLE is not.
+		w.Probe.Enter(w.o.Clock.Now())
 		retry, err := w.pass(ctx, s)
+		w.Probe.Leave()
 		if err != nil {
 			return progressed, err
 		}
