@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
 )
 
@@ -47,7 +48,14 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 	if code != exitOK {
 		return code
 	}
-	scopes := []string{googleauth.ScopeCalendarEventsReadonly}
+	var scopes []string
+	switch {
+	case cfg.Calendar.Source == config.SourceGoogle:
+		scopes = append(scopes, googleauth.ScopeCalendarEventsReadonly)
+	case !cfg.NeedsGoogleMailScope():
+		fmt.Fprintln(e.stdout, `Nothing to do: the calendar is an .ics feed (calendar.source = "ics") and mail signs in without Google.`)
+		return exitOK
+	}
 	if cfg.NeedsGoogleMailScope() {
 		// Sending or reading through Gmail with the same Google sign-in.
 		scopes = append(scopes, googleauth.ScopeMail)
@@ -80,7 +88,7 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 	}
 	defer d.Close()
 	if _, err := d.SyncMeetings(ctx); err != nil {
-		fmt.Fprintf(e.stderr, "leadup: the token was saved, but reading calendar %q failed: %v\n", cfg.Google.Calendar, err)
+		fmt.Fprintf(e.stderr, "leadup: the token was saved, but reading the calendar failed: %v\n", err)
 		return exitFail
 	}
 	ms, err := d.UpcomingMeetings(ctx, cfg.Calendar.Lookahead)
@@ -88,7 +96,11 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(e.stdout, "Calendar %q is readable: %d upcoming meetings with %s. Run \"leadup meetings\" to see them.\n",
-		cfg.Google.Calendar, len(ms), bossNames(cfg))
+	name := fmt.Sprintf("%q", cfg.Google.Calendar)
+	if cfg.Calendar.Source == config.SourceICS {
+		name = "(.ics)"
+	}
+	fmt.Fprintf(e.stdout, "Calendar %s is readable: %d upcoming meetings with %s. Run \"leadup meetings\" to see them.\n",
+		name, len(ms), bossNames(cfg))
 	return exitOK
 }

@@ -219,3 +219,15 @@ emails = ["dana@example.com"]
 		t.Errorf("%d files in the Maildir, want the test email", len(news))
 	}
 }
+
+// TestAuthNotNeededForICS: with an .ics calendar and password mail, there
+// is nothing to sign in to.
+func TestAuthNotNeededForICS(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("state_dir = \"state\"\n[calendar]\nsource = \"ics\"\nics_file = \"cal.ics\"\n[[boss]]\nname = \"Dana\"\nemails = [\"dana@example.com\"]\n"), 0o600)
+	out, errOut, code := runCLI(t, "auth", "-no-browser", "-config", cfg)
+	if code != exitOK || !strings.Contains(out, "Nothing to do") {
+		t.Errorf("auth with an .ics calendar = exit %d:\n%s%s", code, out, errOut)
+	}
+}
