@@ -377,24 +377,10 @@ func stripBoilerplate(t string) (string, bool) {
 // leading and trailing blank lines and keeps at most one blank line in a
 // row.
 func tidyParagraphs(t string) string {
-	t = strings.ReplaceAll(t, "\r\n", "\n")
-	t = strings.ReplaceAll(t, "\r", "\n")
-	var b strings.Builder
-	b.Grow(len(t))
-	blank := 0
-	for line := range strings.SplitSeq(t, "\n") {
-		line = strings.TrimRightFunc(stripControls(strings.ReplaceAll(line, "\t", "    ")), unicode.IsSpace)
-		if strings.TrimSpace(line) == "" {
-			blank++
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n\n"[:min(blank, 1)+1])
-		}
-		blank = 0
-		b.WriteString(line)
-	}
-	return b.String()
+	// A lone CR ends a line here, and tabs become spaces; the rest is what
+	// a rendered text part gets.
+	t = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", "    ").Replace(t)
+	return strings.TrimSuffix(tidyText(t), "\n")
 }
 
 // capBytes cuts s to at most n bytes, at a rune boundary.

@@ -17,6 +17,7 @@ func TestDescriptionText(t *testing.T) {
 		{"empty", "", ""},
 		{"only breaks", "<br><br>&nbsp;<p></p>", ""},
 		{"plain text keeps its lines", "Agenda:\r\n1. Budget\n2. Hiring   \n\n\n\nThanks", "Agenda:\n1. Budget\n2. Hiring\n\nThanks"},
+		{"tabs and lone carriage returns", "a\tb\rc\r\r\r\rd", "a    b\nc\n\nd"},
 		{"plain text with an autolink is not HTML", "Join: <https://zoom.us/j/123>\na < b", "Join: <https://zoom.us/j/123>\na < b"},
 		{"plain text entities decoded", "R&amp;D sync &#8212; Q&amp;A", "R&D sync — Q&A"},
 		{"google calendar HTML", "Hi team<br><br><b>Agenda</b><ul><li>One</li><li>Two</li></ul>Bye",
