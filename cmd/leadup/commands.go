@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -80,9 +81,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		usage(stderr)
 		return exitConfig
 	}
+	return c.invoke(ctx, rest, stdout, stderr)
+}
+
+// invoke runs the command as "leadup NAME args" would.
+func (c command) invoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr}
 	fs, run := c.flags(e)
-	if err := fs.Parse(rest); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
@@ -209,6 +215,26 @@ func (e *env) openDaemon(ctx context.Context, opts ...func(*daemon.Options)) (*d
 		return nil, nil, e.report(err)
 	}
 	return d, cfg, exitOK
+}
+
+// writeJSON writes v as indented JSON: the -json output of the commands.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// printJSON writes v to standard output as indented JSON, and returns the
+// exit status.
+func (e *env) printJSON(v any) int {
+	if err := writeJSON(e.stdout, v); err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	return exitOK
 }
 
 func indent(s string) string {

@@ -44,7 +44,7 @@ can open the emails (mutt -f DIR/Maildir) and run other commands on it
 				fmt.Fprintln(e.stderr, "leadup: -speed: give a number from 1 to 50")
 				return exitConfig
 			}
-			d := &demo{env: e, speed: *speed, start: time.Now()}
+			d := &demo{env: e, speed: *speed, start: time.Now(), stopped: make(chan struct{})}
 			if err := d.run(ctx, *dir); err != nil {
 				fmt.Fprintf(e.stderr, "\nleadup demo: %v\n", err)
 				if d.dir != "" {
@@ -79,6 +79,9 @@ type demo struct {
 	start time.Time
 	dir   string
 	seen  map[string]bool // Maildir files already shown
+	// stopped is closed when the daemon has stopped, with runErr set.
+	stopped chan struct{}
+	runErr  error
 }
 
 func (d *demo) scaled(t time.Duration) time.Duration {
@@ -133,16 +136,18 @@ func (d *demo) run(ctx context.Context, dir string) error {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- dm.Run(ctx) }()
+	go func() {
+		d.runErr = dm.Run(ctx)
+		close(d.stopped)
+	}()
 	defer func() {
 		cancel()
-		<-done
+		<-d.stopped
 	}()
 	d.say("leadup is running (its log: leadup.log). The brief is due at %s.\n", oneOnOne.Add(-d.scaled(demoLead)).Format("15:04:05"))
 
 	// 1. The brief.
-	brief, err := d.await(ctx, done, "brief", oneOnOne.Add(-d.scaled(demoLead)))
+	brief, err := d.await(ctx, "brief", oneOnOne.Add(-d.scaled(demoLead)))
 	if err != nil {
 		return err
 	}
@@ -153,7 +158,7 @@ func (d *demo) run(ctx context.Context, dir string) error {
 
 	// 2. The follow-up.
 	end := oneOnOne.Add(d.scaled(demoLength))
-	followup, err := d.await(ctx, done, "followup", end.Add(d.scaled(demoAfter)))
+	followup, err := d.await(ctx, "followup", end.Add(d.scaled(demoAfter)))
 	if err != nil {
 		return err
 	}
@@ -171,36 +176,34 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	fmt.Fprintln(d.stdout, indentLines(demoReplyText, "  | "))
 	d.say("$ leadup ingest -config %s reply.eml", cfgPath)
 	var out, errOut bytes.Buffer
-	if code := runSub(ctx, ingestCommand, []string{"-config", cfgPath, replyPath}, &out, &errOut); code != exitOK {
+	if code := ingestCommand.invoke(ctx, []string{"-config", cfgPath, replyPath}, &out, &errOut); code != exitOK {
 		return fmt.Errorf("leadup ingest: exit %d: %s", code, strings.TrimSpace(errOut.String()))
 	}
 	// ingest reports on standard error, for mail servers' logs.
 	fmt.Fprint(d.stdout, indentLines(strings.TrimSpace(errOut.String()), "  "), "\n")
-	if confirm, err := d.await(ctx, done, "confirm", time.Now()); err == nil {
+	if confirm, err := d.await(ctx, "confirm", time.Now()); err == nil {
 		d.say("leadup confirmed in the same thread what it logged: %q", confirm.subject)
 	} else {
 		return err
 	}
 	d.say("$ leadup items -config %s", cfgPath)
 	out.Reset()
-	if code := runSub(ctx, itemsCommand, []string{"-config", cfgPath}, &out, &errOut); code != exitOK {
+	if code := itemsCommand.invoke(ctx, []string{"-config", cfgPath}, &out, &errOut); code != exitOK {
 		return fmt.Errorf("leadup items: exit %d: %s", code, strings.TrimSpace(errOut.String()))
 	}
 	fmt.Fprint(d.stdout, indentLines(strings.TrimSpace(out.String()), "  "), "\n\n")
 
 	// 4. The next brief carries what was promised.
-	next, err := d.await(ctx, done, "brief", group.Add(-d.scaled(demoLead)))
+	next, err := d.await(ctx, "brief", group.Add(-d.scaled(demoLead)))
 	if err != nil {
 		return err
 	}
 	d.show(next, "The brief for the roadmap review with Dana carries what you owe her and what you wanted to raise:")
 
 	cancel()
-	if err := <-done; err != nil {
-		done <- nil
-		return err
+	if <-d.stopped; d.runErr != nil {
+		return d.runErr
 	}
-	done <- nil
 	fmt.Fprintf(d.stdout, `
 Done in %s. Everything is still in %s:
   mutt -f %s/Maildir                        read the emails (or open the files in Maildir/new)
@@ -324,7 +327,7 @@ type demoMail struct {
 }
 
 // await waits for the next email of kind in the Maildir, expected at due.
-func (d *demo) await(ctx context.Context, done chan error, kind string, due time.Time) (*demoMail, error) {
+func (d *demo) await(ctx context.Context, kind string, due time.Time) (*demoMail, error) {
 	if wait := time.Until(due); wait > time.Second {
 		d.say("Waiting %s for the %s…", wait.Round(time.Second), kindName(kind))
 	}
@@ -340,9 +343,8 @@ func (d *demo) await(ctx context.Context, done chan error, kind string, due time
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case err := <-done:
-			done <- err
-			return nil, fmt.Errorf("leadup stopped: %v", err)
+		case <-d.stopped:
+			return nil, fmt.Errorf("leadup stopped: %v", d.runErr)
 		case <-deadline.C:
 			return nil, fmt.Errorf("no %s arrived within %s of its due time; see leadup.log", kindName(kind), demoStepTimeout)
 		case <-tick.C:
@@ -431,14 +433,4 @@ func kindName(kind string) string {
 func indentLines(s, prefix string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// runSub runs another command as "leadup NAME args" would.
-func runSub(ctx context.Context, c command, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
-	fs, run := c.flags(e)
-	if err := fs.Parse(args); err != nil {
-		return exitConfig
-	}
-	return run(ctx, e, fs.Args())
 }

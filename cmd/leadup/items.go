@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strconv"
@@ -76,13 +75,7 @@ func runItems(ctx context.Context, e *env, asJSON, all bool, boss string) int {
 			}
 			out = append(out, j)
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-			return exitFail
-		}
-		return exitOK
+		return e.printJSON(out)
 	}
 	if len(items) == 0 {
 		fmt.Fprintln(e.stdout, "No open action items. Reply to a follow-up to log some.")

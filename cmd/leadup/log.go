@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -116,13 +115,7 @@ func runLog(ctx context.Context, e *env, boss, since, format string) int {
 		for i, en := range entries {
 			out[i] = *en
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-			return exitFail
-		}
-		return exitOK
+		return e.printJSON(out)
 	}
 	writeLogMarkdown(e.stdout, entries, cfg.Location)
 	return exitOK

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -121,12 +120,7 @@ func writeMeetingsJSON(e *env, cfg *config.Config, ms []meeting.Meeting) error {
 			RecurringEventID: m.Event.RecurringEventID,
 		})
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("write JSON: %w", err)
-	}
-	return nil
+	return writeJSON(e.stdout, out)
 }
 
 func writeMeetingsTable(e *env, cfg *config.Config, ms []meeting.Meeting, within time.Duration) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -129,13 +128,7 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 		}
 		out.Actions = append(out.Actions, aj)
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-		return exitFail
-	}
-	return exitOK
+	return e.printJSON(out)
 }
 
 func nonNil(s []string) []string {
