@@ -84,6 +84,13 @@ func (c *checker) skip(name, detail string) {
 	c.report(CheckResult{Name: name, OK: true, Skipped: true, Detail: detail})
 }
 
+// notTried reports a check that an earlier failure made impossible: it
+// does not pass.
+func (c *checker) notTried(name, why string) {
+	c.ok = false
+	c.report(CheckResult{Name: name, Skipped: true, Detail: "not tried: " + why})
+}
+
 func (c *checker) fail(name, detail, fix string) {
 	c.ok = false
 	c.report(CheckResult{Name: name, Detail: detail, Fix: fix})
@@ -192,8 +199,7 @@ func (c *checker) token(ctx context.Context) *Daemon {
 // with each boss: a boss with none usually means a wrong address.
 func (c *checker) calendar(ctx context.Context, d *Daemon) {
 	if c.cfg.Calendar.Source == config.SourceGoogle && d.tokens == nil {
-		c.report(CheckResult{Name: "calendar", Skipped: true, Detail: "not tried: needs a working Google token"})
-		c.ok = false
+		c.notTried("calendar", "needs a working Google token")
 		return
 	}
 	if err := d.openCalendarSource(ctx); err != nil {
@@ -266,8 +272,7 @@ func (c *checker) smtp(ctx context.Context, d *Daemon) {
 		return
 	}
 	if c.cfg.SMTP.Auth == config.AuthXOAUTH2 && d.tokens == nil {
-		c.report(CheckResult{Name: "smtp", Skipped: true, Detail: "not tried: auth = \"xoauth2\" needs a working Google token"})
-		c.ok = false
+		c.notTried("smtp", `auth = "xoauth2" needs a working Google token`)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.co.Timeout)
@@ -334,8 +339,7 @@ func (c *checker) imap(ctx context.Context, d *Daemon) {
 		return
 	}
 	if c.cfg.IMAP.Auth == config.AuthXOAUTH2 && d.tokens == nil {
-		c.report(CheckResult{Name: "imap", Skipped: true, Detail: "not tried: auth = \"xoauth2\" needs a working Google token"})
-		c.ok = false
+		c.notTried("imap", `auth = "xoauth2" needs a working Google token`)
 		return
 	}
 	w, err := d.openMailbox(c.o)
