@@ -2,7 +2,6 @@ package e2e_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,7 +30,6 @@ func BenchmarkReplyToItems(b *testing.B) {
 	followup := w.stack.WaitMessage(b, mailstack.Me, func(m mailstack.Message) bool {
 		return strings.HasPrefix(m.MessageID, "<leadup.followup.")
 	}, 30*time.Second)
-	to := bareAddress(followup.Header.Get("Reply-To"))
 
 	st, err := store.Open(context.Background(), filepath.Join(w.dir, "state", store.FileName), store.Options{})
 	if err != nil {
@@ -50,11 +48,8 @@ func BenchmarkReplyToItems(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		text := "Bench item " + strconv.Itoa(i)
-		id := fmt.Sprintf("<bench.%d.%d@%s>", i, time.Now().UnixNano(), mailstack.Domain)
-		msg := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: %s\r\nIn-Reply-To: %s\r\nDate: %s\r\n"+
-			"Content-Type: text/plain; charset=utf-8\r\n\r\nAction items:\r\n- %s\r\n",
-			mailstack.Me, to, followup.Subject, id, followup.MessageID, time.Now().Format(time.RFC1123Z), text)
-		w.stack.Send(b, mailstack.Me, to, []byte(msg))
+		_, to, msg := reply(followup, "Action items:\n- "+text)
+		w.stack.Send(b, mailstack.Me, to, msg)
 		accepted := time.Now()
 		deadline := accepted.Add(30 * time.Second)
 		for !logged(text) {
@@ -107,10 +102,9 @@ func BenchmarkIdleDaemonRealStack(b *testing.B) {
 		rss, peak, err := procstat.Memory(pid)
 		must(b, err)
 		p.cmd.Process.Signal(syscall.SIGTERM)
-		if err := <-p.done; err != nil {
-			b.Fatalf("leadup run: %v\n%s", err, p.logs.String())
+		if <-p.exited; p.err != nil {
+			b.Fatalf("leadup run: %v\n%s", p.err, p.logs.String())
 		}
-		p.done <- nil
 		b.ReportMetric((cpu1-cpu0)/(watch-warmup).Hours(), "cpu-s/hour")
 		b.ReportMetric(rss/1024, "rss-MiB")
 		b.ReportMetric(peak/1024, "peak-rss-MiB")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -115,7 +116,9 @@ func (w *world) meeting(id, title string, start time.Time, length time.Duration)
 type process struct {
 	cmd  *exec.Cmd
 	logs *lockedBuffer
-	done chan error
+	// exited is closed when the process has exited, with err set.
+	exited chan struct{}
+	err    error
 }
 
 // start runs "leadup run" as systemd would: credentials in
@@ -124,14 +127,17 @@ type process struct {
 func (w *world) start(t testing.TB) *process {
 	t.Helper()
 	cmd := w.command("run", "-config", w.config, "-log-level", "debug")
-	p := &process{cmd: cmd, logs: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &process{cmd: cmd, logs: &lockedBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = p.logs
 	must(t, cmd.Start())
-	go func() { p.done <- cmd.Wait() }()
+	go func() {
+		p.err = cmd.Wait()
+		close(p.exited)
+	}()
 	t.Cleanup(func() {
 		p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-p.done:
+		case <-p.exited:
 		case <-time.After(20 * time.Second):
 			p.cmd.Process.Kill()
 		}
@@ -159,8 +165,8 @@ func (p *process) waitLog(t testing.TB, s string, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	for !strings.Contains(p.logs.String(), s) {
 		select {
-		case err := <-p.done:
-			t.Fatalf("leadup run exited (%v) before logging %q:\n%s", err, s, p.logs.String())
+		case <-p.exited:
+			t.Fatalf("leadup run exited (%v) before logging %q:\n%s", p.err, s, p.logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -173,9 +179,8 @@ func (p *process) waitLog(t testing.TB, s string, timeout time.Duration) {
 func (p *process) alive(t testing.TB) {
 	t.Helper()
 	select {
-	case err := <-p.done:
-		p.done <- err
-		t.Fatalf("leadup run exited: %v\n%s", err, p.logs.String())
+	case <-p.exited:
+		t.Fatalf("leadup run exited: %v\n%s", p.err, p.logs.String())
 	default:
 	}
 }
@@ -231,13 +236,9 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 	}
 
 	// The user replies from their phone, through the real SMTP server.
-	replyID := fmt.Sprintf("<reply.%d@%s>", time.Now().UnixNano(), mailstack.Domain)
-	reply := fmt.Sprintf("From: Me <%s>\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: %s\r\nIn-Reply-To: %s\r\nReferences: %s\r\n"+
-		"Date: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"+
-		"Decisions:\r\n- Ship the e2e suite on Monday\r\n\r\nAction items:\r\n- Send Blake the e2e plan by Friday\r\n\r\n"+
-		"Feedback:\r\n- Lead with the numbers\r\n\r\nOn Sun, leadup wrote:\r\n> Decisions:\r\n",
-		mailstack.Me, bareAddress(replyTo), followup.Subject, replyID, followup.MessageID, followup.MessageID, time.Now().Format(time.RFC1123Z))
-	w.stack.Send(t, mailstack.Me, bareAddress(replyTo), []byte(reply))
+	replyID, to, msg := reply(followup, "Decisions:\n- Ship the e2e suite on Monday\n\nAction items:\n- Send Blake the e2e plan by Friday\n\n"+
+		"Feedback:\n- Lead with the numbers\n\nOn Sun, leadup wrote:\n> Decisions:")
+	w.stack.Send(t, mailstack.Me, to, msg)
 
 	// It is logged, and confirmed in the same thread.
 	confirm := w.stack.WaitMessage(t, mailstack.Me, func(m mailstack.Message) bool { return m.InReplyTo == replyID }, 20*time.Second)
@@ -274,8 +275,7 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 		}
 		w.stack.WaitMessage(t, mailstack.Me, isBrief(titles[1]), 40*time.Second)
 		must(t, p.cmd.Process.Kill())
-		<-p.done
-		p.done <- nil
+		<-p.exited
 		time.Sleep(3 * time.Second) // more briefs fall due while it is down
 		p = w.start(top)            // runs on after this subtest
 		for _, title := range titles {
@@ -396,6 +396,22 @@ func textPart(t testing.TB, raw []byte) string {
 			}
 		}
 	}
+}
+
+// replies numbers the Message-IDs of the replies a test writes.
+var replies atomic.Int64
+
+// reply is the user's answer to a follow-up, as a mail client writes it:
+// to its Reply-To, in its thread, with body as the text (lines joined with
+// CRLF). It returns the reply's Message-ID and the address it goes to.
+func reply(followup mailstack.Message, body string) (id, to string, msg []byte) {
+	id = fmt.Sprintf("<reply.%d.%d@%s>", replies.Add(1), time.Now().UnixNano(), mailstack.Domain)
+	to = bareAddress(followup.Header.Get("Reply-To"))
+	msg = fmt.Appendf(nil, "From: Me <%s>\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: %s\r\nIn-Reply-To: %s\r\nReferences: %s\r\n"+
+		"Date: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
+		mailstack.Me, to, followup.Subject, id, followup.MessageID, followup.MessageID, time.Now().Format(time.RFC1123Z),
+		strings.ReplaceAll(body, "\n", "\r\n"))
+	return id, to, msg
 }
 
 // bareAddress returns the address in "Name <addr>" or "<addr>".
