@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -118,12 +119,11 @@ func (p *parser) calendar(raw *rawCalendar, google *rawGoogle, cfg *Config) {
 	}
 
 	c.ICSURL = p.secret("calendar.ics_url", raw.ICSURL, raw.ICSURLFile, raw.ICSURLCommand)
+	// An address written in the file is checked now, with its line; one
+	// from a file or command when it is read (RevealICSURL).
 	if raw.ICSURL != nil && *raw.ICSURL != "" {
-		if u, err := ICSURL(*raw.ICSURL); err != nil {
+		if _, err := ICSURL(*raw.ICSURL); err != nil {
 			p.errorf("calendar.ics_url", `give the calendar's address, like "https://calendar.google.com/calendar/ical/…/basic.ics"`, "%v", err)
-		} else {
-			v := u
-			c.ICSURL = Secret{s: &secret{key: "calendar.ics_url", kind: secretInline, src: func() string { return v }}}
 		}
 	}
 	if raw.ICSFile != nil {
@@ -163,19 +163,10 @@ func defaultMe(cfg *Config) {
 		cfg.Calendar.Me = append(cfg.Calendar.Me, strings.ToLower(cfg.Mail.To.Address))
 	}
 	for _, a := range cfg.Mail.AcceptFrom {
-		if !containsString(cfg.Calendar.Me, a) {
+		if !slices.Contains(cfg.Calendar.Me, a) {
 			cfg.Calendar.Me = append(cfg.Calendar.Me, a)
 		}
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // eitherDuration parses a duration that [calendar] or, as before,
