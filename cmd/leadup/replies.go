@@ -115,12 +115,12 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 		gopts.Now = time.Now()
 	}
 	p := grammar.Parse(msg.Text, gopts)
-	out := parseJSON{Text: msg.Text, Decisions: nonNil(p.Decisions), Actions: []actionJSON{},
-		Feedback: nonNil(p.Feedback), Notes: nonNil(p.Notes), Topics: nonNil(p.Topics), Done: p.Done}
+	out := parseJSON{Text: msg.Text, Decisions: nonNil(p.Texts(grammar.Decision)), Actions: []actionJSON{},
+		Feedback: nonNil(p.Texts(grammar.Feedback)), Notes: nonNil(p.Texts(grammar.Note)), Topics: nonNil(p.Texts(grammar.Topic)), Done: p.Done}
 	if out.Done == nil {
 		out.Done = []int{}
 	}
-	for _, a := range p.Actions {
+	for _, a := range p.Of(grammar.Action) {
 		aj := actionJSON{Text: a.Text, Owner: a.Owner}
 		if a.Due != nil {
 			s := a.Due.String()

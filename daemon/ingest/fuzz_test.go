@@ -30,7 +30,7 @@ func FuzzReadAndParse(f *testing.F) {
 			return
 		}
 		log := grammar.Parse(msg.Text, opts)
-		for _, a := range log.Actions {
+		for _, a := range log.Of(grammar.Action) {
 			if a.Owner == "" {
 				t.Errorf("an action without an owner: %+v", a)
 			}

@@ -250,9 +250,15 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	if prefixed && subject != "" {
 		points = append(points, subject)
 	}
-	points = append(points, parsed.Notes...)
-	points = append(points, parsed.Topics...)
-	if len(points) == 0 && len(parsed.Actions)+len(parsed.Decisions)+len(parsed.Feedback) == 0 && subject != "" {
+	var rest grammar.Log
+	for _, it := range parsed.Items {
+		if it.Kind == grammar.Note || it.Kind == grammar.Topic {
+			points = append(points, it.Text)
+		} else {
+			rest.Items = append(rest.Items, it)
+		}
+	}
+	if len(points) == 0 && len(rest.Items) == 0 && subject != "" {
 		points = append(points, subject)
 	}
 	var items []store.Item
@@ -260,8 +266,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 		items = append(items, store.Item{Kind: store.ItemPoint, Text: p})
 	}
 	// Anything else it says (decisions, actions…) is logged as such.
-	rest := toItems(grammar.Log{Decisions: parsed.Decisions, Actions: parsed.Actions, Feedback: parsed.Feedback}, cfg.Location)
-	items = append(items, rest...)
+	items = append(items, toItems(rest, cfg.Location)...)
 	logged, err := in.o.Store.RecordReply(ctx, store.Reply{MessageID: msg.MessageID, Boss: boss, Subject: msg.Subject,
 		Received: replyDate(msg, in.o.Now())}, items, nil, time.Time{})
 	if errors.Is(err, store.ErrDuplicate) {
@@ -347,23 +352,14 @@ func (in *Ingester) confirm(ctx context.Context, msg *reply.Message, res Result)
 // toItems turns a parse into log items; due dates become the end of that
 // day in loc.
 func toItems(p grammar.Log, loc *time.Location) []store.Item {
-	var items []store.Item
-	add := func(kind string, texts []string) {
-		for _, t := range texts {
-			items = append(items, store.Item{Kind: kind, Text: t})
-		}
-	}
-	add(store.ItemDecision, p.Decisions)
-	for _, a := range p.Actions {
-		it := store.Item{Kind: store.ItemAction, Owner: a.Owner, Text: a.Text}
+	items := make([]store.Item, 0, len(p.Items))
+	for _, a := range p.Items {
+		it := store.Item{Kind: string(a.Kind), Owner: a.Owner, Text: a.Text}
 		if a.Due != nil {
 			it.Due = time.Date(a.Due.Year, a.Due.Month, a.Due.Day, 23, 59, 0, 0, loc)
 		}
 		items = append(items, it)
 	}
-	add(store.ItemFeedback, p.Feedback)
-	add(store.ItemNote, p.Notes)
-	add(store.ItemPoint, p.Topics)
 	return items
 }
 

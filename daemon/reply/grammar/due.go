@@ -37,10 +37,17 @@ var (
 	dmRe    = regexp.MustCompile(`^(\d{1,2})` + ordinalPat + ` +(?:of +)?([a-z]+)\.?(?:,? *(\d{4}))?$`)
 )
 
+// dueContext is what reading a due phrase needs: the day the reply was
+// written, in the user's zone, and how to read "12/11".
+type dueContext struct {
+	today Date
+	order DateOrder
+}
+
 // cutDue finds the first due phrase in s and, if it names a real day,
 // returns that day and s without the phrase. A phrase naming no real day
 // ("by 2/30") is left in the text and no due date is set.
-func cutDue(s string, today Date) (*Date, string) {
+func cutDue(s string, c dueContext) (*Date, string) {
 	m := dueRe.FindStringSubmatchIndex(s)
 	if m == nil {
 		return nil, s
@@ -52,7 +59,7 @@ func cutDue(s string, today Date) (*Date, string) {
 			break
 		}
 	}
-	d, ok := resolveDue(phrase, today)
+	d, ok := resolveDue(phrase, c)
 	if !ok {
 		return nil, s
 	}
@@ -71,7 +78,8 @@ func cutDue(s string, today Date) (*Date, string) {
 
 // resolveDue turns the date part of a due phrase into a day, counting from
 // today (the reply's date in the user's zone).
-func resolveDue(phrase string, today Date) (Date, bool) {
+func resolveDue(phrase string, c dueContext) (Date, bool) {
+	today := c.today
 	p := strings.Join(strings.Fields(strings.ToLower(phrase)), " ")
 	p = strings.TrimPrefix(p, "the ")
 	if m := isoRe.FindStringSubmatch(p); m != nil {
@@ -79,6 +87,9 @@ func resolveDue(phrase string, today Date) (Date, bool) {
 	}
 	if m := slashRe.FindStringSubmatch(p); m != nil {
 		mon, day := time.Month(atoi(m[1])), atoi(m[2])
+		if c.order == DayFirst {
+			mon, day = time.Month(day), int(mon)
+		}
 		if m[3] == "" {
 			return nextDate(today, mon, day)
 		}

@@ -19,36 +19,125 @@ type Options struct {
 	// without regard to case. The first name of each full name counts too:
 	// {"Dana Whitfield"} also accepts "Dana".
 	BossNames []string
+	// People are the other attendees of the meeting, as "Name <address>",
+	// a bare name or a bare address: each one's full name, first name and
+	// address local part are known owners ("Priya will send…").
+	People []string
 	// Now is the reply's Date: due phrases count from its day.
 	Now time.Time
 	// Location is the user's time zone, in which Now's day is taken; nil
 	// means UTC.
 	Location *time.Location
+	// DateOrder says how to read an ambiguous numeric date such as
+	// "12/11": DayFirst (12 November) or MonthFirst (December 11). The
+	// zero value is DayFirst.
+	DateOrder DateOrder
+	// Confirmation is set when the text answers one of leadup's
+	// confirmations: then lines such as "7 owner Dana", "7 due Fri",
+	// "undo 7" or "7: new text" are corrections (Log.Corrections).
+	Confirmation bool
 }
 
-// Action is one action item.
-type Action struct {
+// DateOrder is the order of day and month in a numeric date.
+type DateOrder int
+
+const (
+	DayFirst   DateOrder = iota // 12/11 is 12 November
+	MonthFirst                  // 12/11 is December 11
+)
+
+// Kind is what an item of the log is. The values are the store's.
+type Kind string
+
+const (
+	Decision Kind = "decision"
+	Action   Kind = "action"
+	Feedback Kind = "feedback"
+	Note     Kind = "note"
+	Topic    Kind = "point" // a talking point for the next meeting
+)
+
+// Item is one entry the reply makes.
+type Item struct {
+	Kind Kind
 	Text string
-	// Owner is OwnerMe, OwnerBoss or another person's name as the user wrote
-	// it ("Jordan", "Priya Nair"); never empty.
+	// Owner is, for an action, OwnerMe, OwnerBoss or another person's name
+	// as the user wrote it ("Jordan", "Priya Nair"); never empty for an
+	// action, empty for the other kinds.
 	Owner string
-	// Due is nil if the item has no due date.
+	// Due is an action's due date; nil if it has none.
 	Due *Date
+	// Source is the line (or lines) the item came from, as typed, for the
+	// confirmation to quote.
+	Source string
+	// Inferred reports that Parse guessed the item's kind or owner from its
+	// wording ("Dana will send…", "we agreed…") rather than reading it under
+	// a heading or after an explicit prefix ("Dana:", "d:").
+	Inferred bool
 }
 
 // Log is what a reply says. A field is nil when the reply has nothing for it.
 type Log struct {
-	Decisions []string
-	Actions   []Action
-	Feedback  []string
-	Notes     []string
-	Topics    []string // talking points for the next meeting
-	Done      []int    // ids of open items the user closed, in order, each once
+	// Items are the entries in the order they were written.
+	Items []Item
+	Done  []int // ids of open items the user closed, in order, each once
 	// Unplaced holds lines Parse could not make sense of, as typed, for the
 	// confirmation email to show back: "done" without a number, an owner
 	// with no task ("Jordan:"), a due date with no task.
 	Unplaced []string
+	// Corrections are the fixes a reply to a confirmation asks for, in
+	// order; only with Options.Confirmation.
+	Corrections []Correction
 }
+
+// Of returns the items of one kind, in order.
+func (l Log) Of(k Kind) []Item {
+	var out []Item
+	for _, it := range l.Items {
+		if it.Kind == k {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Texts returns the text of the items of one kind, in order.
+func (l Log) Texts(k Kind) []string {
+	var out []string
+	for _, it := range l.Items {
+		if it.Kind == k {
+			out = append(out, it.Text)
+		}
+	}
+	return out
+}
+
+// Correction is one fix to an item logged earlier, written in reply to a
+// confirmation.
+type Correction struct {
+	Op CorrectionOp
+	// ID is the item's number; 0 for UndoReply.
+	ID int
+	// The new value, for the op that sets it.
+	Owner string // SetOwner: OwnerMe, OwnerBoss or a name
+	Due   *Date  // SetDue
+	Kind  Kind   // SetKind
+	Text  string // SetText
+	// Source is the line as typed.
+	Source string
+}
+
+// CorrectionOp is what a correction does.
+type CorrectionOp string
+
+const (
+	SetOwner  CorrectionOp = "owner" // "7 owner Dana", "7 is Dana's"
+	SetDue    CorrectionOp = "due"   // "7 due Fri", "7 no due date" (Due nil)
+	SetKind   CorrectionOp = "kind"  // "7 is a decision"
+	SetText   CorrectionOp = "text"  // "7: new text"
+	Undo      CorrectionOp = "undo"  // "undo 7"
+	UndoReply CorrectionOp = "undo reply" // "undo": everything the confirmed reply logged
+)
 
 // kind is the sort of section a heading starts.
 type kind int
@@ -78,7 +167,7 @@ type pending struct {
 
 type parser struct {
 	boss  names
-	today Date
+	due   dueContext
 	sec   section
 	item  *pending
 	seen  map[int]bool
@@ -94,7 +183,7 @@ func Parse(text string, o Options) Log {
 	}
 	p := &parser{
 		boss:  newNames(o.BossNames),
-		today: dateOf(o.Now.In(loc)),
+		due:   dueContext{today: dateOf(o.Now.In(loc)), order: o.DateOrder},
 		sec:   section{kind: kindNotes},
 		seen:  map[int]bool{},
 	}
@@ -193,16 +282,21 @@ func (p *parser) flush() {
 	if !hasAlnum(text) {
 		return
 	}
+	k := Note
 	switch it.sec.kind {
 	case kindDecisions:
-		p.log.Decisions = append(p.log.Decisions, text)
+		k = Decision
 	case kindFeedback:
-		p.log.Feedback = append(p.log.Feedback, text)
+		k = Feedback
 	case kindTopics:
-		p.log.Topics = append(p.log.Topics, text)
-	default:
-		p.log.Notes = append(p.log.Notes, text)
+		k = Topic
 	}
+	p.log.Items = append(p.log.Items, Item{Kind: k, Text: text, Source: source(it.raw)})
+}
+
+// source is an item's lines as typed, joined by spaces.
+func source(raw []string) string {
+	return strings.Join(strings.Fields(strings.Join(raw, " ")), " ")
 }
 
 // action files an item of an action section: a due phrase, an owner prefix,
@@ -210,7 +304,7 @@ func (p *parser) flush() {
 func (p *parser) action(text string, it *pending) {
 	// The due phrase goes first, so that "send deck due: Dec 3" is not
 	// taken for an owner "send deck due".
-	due, text := cutDue(strings.Join(strings.Fields(text), " "), p.today)
+	due, text := cutDue(strings.Join(strings.Fields(text), " "), p.due)
 	owner, rest, explicit := p.owner(text)
 	if !explicit {
 		owner = it.sec.owner
@@ -224,7 +318,7 @@ func (p *parser) action(text string, it *pending) {
 		}
 		return
 	}
-	p.log.Actions = append(p.log.Actions, Action{Text: rest, Owner: owner, Due: due})
+	p.log.Items = append(p.log.Items, Item{Kind: Action, Text: rest, Owner: owner, Due: due, Source: source(it.raw)})
 }
 
 // normalize measures a line's indentation (a tab counts to the next multiple
