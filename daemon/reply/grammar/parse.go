@@ -131,11 +131,11 @@ type Correction struct {
 type CorrectionOp string
 
 const (
-	SetOwner  CorrectionOp = "owner" // "7 owner Dana", "7 is Dana's"
-	SetDue    CorrectionOp = "due"   // "7 due Fri", "7 no due date" (Due nil)
-	SetKind   CorrectionOp = "kind"  // "7 is a decision"
-	SetText   CorrectionOp = "text"  // "7: new text"
-	Undo      CorrectionOp = "undo"  // "undo 7"
+	SetOwner  CorrectionOp = "owner"      // "7 owner Dana", "7 is Dana's"
+	SetDue    CorrectionOp = "due"        // "7 due Fri", "7 no due date" (Due nil)
+	SetKind   CorrectionOp = "kind"       // "7 is a decision"
+	SetText   CorrectionOp = "text"       // "7: new text"
+	Undo      CorrectionOp = "undo"       // "undo 7"
 	UndoReply CorrectionOp = "undo reply" // "undo": everything the confirmed reply logged
 )
 
@@ -166,12 +166,12 @@ type pending struct {
 }
 
 type parser struct {
-	boss  names
-	due   dueContext
-	sec   section
-	item  *pending
-	seen  map[int]bool
-	log   Log
+	boss names
+	due  dueContext
+	sec  section
+	item *pending
+	seen map[int]bool
+	log  Log
 }
 
 // Parse reads the text of a reply to the follow-up email. It never fails:
@@ -182,10 +182,10 @@ func Parse(text string, o Options) Log {
 		loc = time.UTC
 	}
 	p := &parser{
-		boss:  newNames(o.BossNames),
-		due:   dueContext{today: dateOf(o.Now.In(loc)), order: o.DateOrder},
-		sec:   section{kind: kindNotes},
-		seen:  map[int]bool{},
+		boss: newNames(o.BossNames),
+		due:  dueContext{today: dateOf(o.Now.In(loc)), order: o.DateOrder},
+		sec:  section{kind: kindNotes},
+		seen: map[int]bool{},
 	}
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
