@@ -68,12 +68,13 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 	)
 	switch j.Kind {
 	case outbox.KindBrief:
+		token = c.mint(j)
 		var d render.BriefData
 		if d, err = c.briefData(ctx, j, rm, boss, now); err == nil {
 			r, err = c.render.Brief(d)
 		}
 	case outbox.KindFollowup:
-		token = c.tokens.Mint(j.Meeting.Key, j.Meeting.Event.End.Add(ReplyWindow))
+		token = c.mint(j)
 		var open []store.Item
 		if open, err = c.store.OpenActions(ctx, j.Meeting.Boss); err == nil {
 			r, err = c.render.Followup(render.FollowupData{Meeting: rm, Boss: boss, Now: now, OpenItems: renderItems(open)})
@@ -87,6 +88,12 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		return r, "", fmt.Errorf("render %s for %s: %w", j.Kind, j.Meeting.Key, err)
 	}
 	return r, token, nil
+}
+
+// mint returns the reply token of a brief or follow-up: valid until
+// ReplyWindow after the meeting.
+func (c *composer) mint(j schedule.Job) string {
+	return c.tokens.Mint(outbox.TokenSubject(j.Kind, j.Meeting.Key, j.Variant), j.Meeting.Event.End.Add(ReplyWindow))
 }
 
 // compose renders and encodes a job's email.
@@ -139,18 +146,22 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 
 // MessageID derives a job's Message-ID from its meeting, kind and variant
 // (a digest's from its kind and ISO week: it has no meeting), so that the
-// same job always gets the same one and a resend is recognisable. A
-// follow-up's carries its reply token instead, so that a reply's
-// In-Reply-To brings the token back.
+// same job always gets the same one and a resend is recognisable. A brief's
+// or a follow-up's carries its reply token instead (itself derived from the
+// same three), so that a reply's In-Reply-To brings the token back.
 func MessageID(j schedule.Job, token, domain string) string {
-	if token != "" {
-		return "leadup." + j.Kind + "." + token + "@" + domain
-	}
-	h := idHash(j.Meeting.Key + "\x00" + j.Kind + "\x00" + j.Variant)
 	v := strings.NewReplacer("@", "-", "/", "-").Replace(j.Variant)
 	if v != "" {
 		v = "." + v
 	}
+	if token != "" {
+		if j.Kind == outbox.KindFollowup {
+			// Follow-ups have one variant; their IDs stay as they were.
+			v = ""
+		}
+		return "leadup." + j.Kind + v + "." + token + "@" + domain
+	}
+	h := idHash(j.Meeting.Key + "\x00" + j.Kind + "\x00" + j.Variant)
 	return "leadup." + j.Kind + v + "." + h + "@" + domain
 }
 

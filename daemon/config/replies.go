@@ -64,7 +64,16 @@ type Reply struct {
 	// TimeLimit bounds the processing of one reply, so a pathological
 	// message cannot stall the others.
 	TimeLimit time.Duration
+	// DateOrder is how an ambiguous numeric date in a reply ("12/11") is
+	// read: DayFirst or MonthFirst.
+	DateOrder string
 }
+
+// Values of reply.date_order.
+const (
+	DayFirst   = "day-month"
+	MonthFirst = "month-day"
+)
 
 type rawIMAP struct {
 	Host             *string `toml:"host"`
@@ -88,6 +97,7 @@ type rawReply struct {
 	// max_size = 2000000 are accepted, and sizeValue reports the rest.
 	MaxSize   any     `toml:"max_size"`
 	TimeLimit *string `toml:"time_limit" hint:"write a duration in double quotes, like time_limit = \"5s\""`
+	DateOrder *string `toml:"date_order"`
 }
 
 // DefaultIMAPPort returns imap.port's default for a value of imap.security:
@@ -222,6 +232,56 @@ func (p *parser) reply(raw *rawReply, cfg *Config) {
 	}
 	r.MaxSize = p.size("reply.max_size", raw.MaxSize, DefaultReplyMaxSize, minReplyMaxSize, maxReplyMaxSize)
 	r.TimeLimit = p.duration("reply.time_limit", raw.TimeLimit, DefaultReplyTimeLimit, minReplyTimeLimit, maxReplyTimeLimit)
+	r.DateOrder = DefaultDateOrder(cfg.Location)
+	if raw.DateOrder != nil {
+		switch v := strings.ToLower(strings.TrimSpace(*raw.DateOrder)); v {
+		case DayFirst, "dmy", "day":
+			r.DateOrder = DayFirst
+		case MonthFirst, "mdy", "month":
+			r.DateOrder = MonthFirst
+		default:
+			p.errorf("reply.date_order", `write date_order = "day-month" (12/11 is 12 November) or "month-day" (12/11 is December 11)`,
+				"%q is not a date order", *raw.DateOrder)
+		}
+	}
+}
+
+// DefaultDateOrder is how people in the country of loc write a short
+// numeric date: month first in the United States and the places that
+// follow its usage, and in Japan, China, Korea, Taiwan and Hungary (whose
+// year-month-day order puts the month first when the year is left out);
+// day first everywhere else.
+func DefaultDateOrder(loc *time.Location) string {
+	if loc == nil {
+		return DayFirst
+	}
+	name := loc.String()
+	if strings.HasPrefix(name, "US/") || monthFirstZones[name] {
+		return MonthFirst
+	}
+	if rest, ok := strings.CutPrefix(name, "America/"); ok &&
+		(strings.HasPrefix(rest, "Indiana/") || strings.HasPrefix(rest, "Kentucky/") || strings.HasPrefix(rest, "North_Dakota/")) {
+		return MonthFirst
+	}
+	return DayFirst
+}
+
+// monthFirstZones are the IANA zones (and their old aliases) of the
+// countries whose short dates put the month first.
+var monthFirstZones = map[string]bool{
+	// United States (zone1970.tab, country US), and its territories.
+	"America/New_York": true, "America/Detroit": true, "America/Chicago": true, "America/Menominee": true,
+	"America/Denver": true, "America/Boise": true, "America/Phoenix": true, "America/Los_Angeles": true,
+	"America/Anchorage": true, "America/Juneau": true, "America/Sitka": true, "America/Metlakatla": true,
+	"America/Yakutat": true, "America/Nome": true, "America/Adak": true, "Pacific/Honolulu": true,
+	"America/Fort_Wayne": true, "America/Indianapolis": true, "America/Louisville": true, "America/Knox_IN": true,
+	"America/Puerto_Rico": true, "America/St_Thomas": true, "Pacific/Guam": true, "Pacific/Saipan": true,
+	"Pacific/Pago_Pago": true, "Navajo": true, "EST5EDT": true, "CST6CDT": true, "MST7MDT": true, "PST8PDT": true,
+	// Others that write the month first.
+	"Asia/Manila": true, "Pacific/Palau": true, "Pacific/Majuro": true, "Pacific/Kwajalein": true,
+	"Pacific/Chuuk": true, "Pacific/Pohnpei": true, "Pacific/Kosrae": true,
+	"Asia/Tokyo": true, "Japan": true, "Asia/Shanghai": true, "Asia/Urumqi": true, "PRC": true,
+	"Asia/Seoul": true, "ROK": true, "Asia/Taipei": true, "ROC": true, "Europe/Budapest": true,
 }
 
 // sizeFix tells the user how to write a size.

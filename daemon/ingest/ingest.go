@@ -1,13 +1,18 @@
 // Package ingest turns the user's emails into the meeting log: a reply to a
 // follow-up becomes decisions, action items, feedback, notes and talking
-// points for its meeting; an email to the reply address that answers no
-// follow-up becomes talking points for the next meeting with a boss.
+// points for its meeting; a reply to a prep brief becomes talking points for
+// that meeting; a reply to a confirmation corrects what was logged; an email
+// to the reply address that answers none of these becomes talking points
+// for the next meeting with a boss.
 //
 // Only the user may log. A reply counts when it carries a reply token that
 // verifies (in a plus-address, In-Reply-To or References) and comes from an
 // address in mail.accept_from. Anything else, including a forged From with a
 // stolen token, automatic replies and leadup's own emails, is ignored and
-// logged, and never answered: an attacker learns nothing.
+// logged, and never answered: an attacker learns nothing. leadup's own
+// emails are told by their own marks (X-Leadup-Kind, the Message-ID
+// namespace), never by From: with Gmail and most providers the user's
+// replies and leadup's emails come from the same address.
 package ingest
 
 import (
@@ -18,8 +23,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/reply"
@@ -32,10 +39,20 @@ import (
 // inline into the quoted template.
 var TemplateHeadings = []string{"Decisions", "Action items", "Feedback", "Next time"}
 
+// ExpiredGrace is how long after a meeting a reply whose token has expired
+// is still logged: the token proves the reply answers leadup's email, and a
+// user catching up on old mail should not lose their notes.
+const ExpiredGrace = 60 * 24 * time.Hour
+
+// MaxFixes bounds the corrections read from one reply.
+const MaxFixes = 100
+
 // Outcomes of Ingest.
 const (
 	Logged    = "logged"    // a reply to a follow-up, logged
-	Topics    = "topics"    // talking points for the next meeting, logged
+	Topics    = "topics"    // talking points for a meeting, logged
+	Corrected = "corrected" // a reply to a confirmation: fixes applied
+	TooLate   = "too late"  // a reply to an email about a meeting long past: nothing logged, the user is told
 	Duplicate = "duplicate" // processed before: nothing done
 	Ignored   = "ignored"   // not the user's reply: left alone
 )
@@ -43,20 +60,24 @@ const (
 // Result says what Ingest did with an email.
 type Result struct {
 	Outcome   string
-	Why       string // for Ignored
+	Why       string // for Ignored and TooLate
 	MessageID string
-	Meeting   string // meeting key, for Logged
+	Meeting   string // meeting key, for Logged, Topics (when known), Corrected and TooLate
 	Boss      string
-	Parse     grammar.Log
-	Logged    store.Logged
+	// Answers is the leadup email the reply answers, when it answers one.
+	Answers outbox.Message
+	Parse   grammar.Log
+	Logged  store.Logged
 }
 
 // Store is what ingestion needs from the state store.
 type Store interface {
-	FollowupByToken(ctx context.Context, token string) (outbox.Message, error)
+	SentByToken(ctx context.Context, token string) (outbox.Message, error)
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	ReplySeen(ctx context.Context, messageID string) (bool, error)
-	RecordReply(ctx context.Context, r store.Reply, items []store.Item, done []int64, pointsRaisedBefore time.Time) (store.Logged, error)
+	ReplyByID(ctx context.Context, messageID string) (store.Reply, error)
+	RecordReply(ctx context.Context, rec store.Record) (store.Logged, error)
+	RecordIgnored(ctx context.Context, m store.IgnoredMail) error
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 }
 
@@ -92,6 +113,11 @@ func New(o Options) *Ingester {
 // Ingest processes one email. It returns an error only when the email may be
 // the user's and processing failed in a way a retry can fix (the store); an
 // email that is not the user's, or cannot be read, is an Ignored result.
+//
+// Every email from the user that is not acted on is logged at info or warn
+// with its reason and remembered for `leadup status`; mail from anyone else
+// is logged at debug, unless it claims to answer leadup (a forgery, then a
+// warning).
 func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 	cfg := in.o.Config
 	msg, err := reply.Extract(raw, reply.Options{MaxSize: cfg.Reply.MaxSize, Deadline: cfg.Reply.TimeLimit, TemplateHeadings: TemplateHeadings})
@@ -100,104 +126,255 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 		return Result{Outcome: Ignored, Why: err.Error()}, nil
 	}
 	res := Result{MessageID: msg.MessageID}
-	ignore := func(why string, level slog.Level) (Result, error) {
+	from := fromAddress(msg)
+	user := slices.Contains(cfg.Mail.AcceptFrom, from)
+	// ignore logs and returns an Ignored result. The user's emails are
+	// logged at least at info and kept for `leadup status`, as is any
+	// email that claims to answer leadup; others are everyday mail in a
+	// shared inbox, at debug.
+	ignore := func(why string, level slog.Level, claimsLeadup bool) (Result, error) {
 		res.Outcome, res.Why = Ignored, why
-		in.o.Log.Log(ctx, level, "email ignored", "why", why, "message_id", msg.MessageID, "from", fromAddress(msg))
+		if user || claimsLeadup {
+			level = max(level, slog.LevelInfo)
+		}
+		in.o.Log.Log(ctx, level, "email ignored", "why", why, "message_id", msg.MessageID, "from", from)
+		if user || claimsLeadup {
+			in.remember(ctx, msg, why)
+		}
 		return res, nil
 	}
-	switch {
-	case msg.Auto:
-		return ignore("automatic message: "+msg.AutoReason, slog.LevelInfo)
-	case cfg.Mail.From != nil && strings.EqualFold(fromAddress(msg), cfg.Mail.From.Address) || msg.Header["X-Leadup-Kind"] != nil:
-		return ignore("sent by leadup", slog.LevelDebug)
-	case msg.MessageID == "":
-		return ignore("no Message-ID", slog.LevelWarn)
+	if kind, own := in.ownKind(msg); own {
+		// Not remembered: in a Gmail-style setup every email leadup sends
+		// lands in the watched mailbox.
+		res.Outcome, res.Why = Ignored, "leadup's own "+kind+" email"
+		in.o.Log.Info("email ignored", "why", res.Why, "message_id", msg.MessageID)
+		return res, nil
+	}
+	if msg.Auto {
+		return ignore("automatic message: "+msg.AutoReason, slog.LevelDebug, false)
+	}
+	if msg.MessageID == "" {
+		return ignore("no Message-ID", slog.LevelWarn, false)
 	}
 
-	// Which follow-up does it answer? Any verified token will do; a token
-	// for a follow-up we never sent is as good as forged.
-	follow, token, tokenErr := in.followup(ctx, msg)
-	if tokenErr != nil && !errors.Is(tokenErr, errNoToken) {
-		return res, tokenErr
+	// Which leadup email does it answer? A token that does not verify, or
+	// names nothing leadup sent, ends here: it never falls through to the
+	// talking-point path.
+	ans, err := in.answered(ctx, msg)
+	switch {
+	case errors.Is(err, errBadToken):
+		return ignore("answers a leadup email, but its reply token does not verify (altered, or from another installation)", slog.LevelWarn, true)
+	case errors.Is(err, errUnknownToken):
+		return ignore("its reply token verifies but names no email leadup sent (was the state directory reset?)", slog.LevelWarn, true)
+	case err != nil:
+		return res, err
 	}
-	if !slices.Contains(cfg.Mail.AcceptFrom, fromAddress(msg)) {
-		why := "sender not in mail.accept_from"
-		if token != "" {
-			why = "valid reply token but sender not in mail.accept_from"
+	if !user {
+		if ans.token != "" {
+			return ignore("valid reply token but sender not in mail.accept_from", slog.LevelWarn, true)
 		}
-		return ignore(why, slog.LevelWarn)
+		return ignore("sender not in mail.accept_from", slog.LevelDebug, ans.kind != "")
 	}
 	if seen, err := in.o.Store.ReplySeen(ctx, msg.MessageID); err != nil {
 		return res, err
 	} else if seen {
 		res.Outcome = Duplicate
+		in.o.Log.Info("email already processed", "message_id", msg.MessageID)
 		return res, nil
 	}
-	if token != "" {
-		return in.logReply(ctx, msg, follow, res)
+	if ans.token != "" {
+		return in.answer(ctx, msg, ans, res)
 	}
 	if isTopicEmail(msg, cfg) {
-		return in.logTopics(ctx, msg, res)
+		return in.logTopics(ctx, msg, res, nil)
 	}
-	if tokenErr != nil && msg.InReplyTo != "" {
-		return ignore("a reply, but to no follow-up of leadup's with a valid token", slog.LevelWarn)
+	if ans.kind != "" {
+		return ignore(fmt.Sprintf("a reply to leadup's %s, which takes no replies (replies to briefs, follow-ups and confirmations do)", ans.kind), slog.LevelInfo, true)
 	}
-	return ignore("not a reply to a follow-up and not addressed to the reply address", slog.LevelDebug)
+	return ignore("not a reply to a leadup email, not addressed to the reply address, and no \"topic:\" subject", slog.LevelInfo, false)
 }
 
-var errNoToken = errors.New("no valid reply token")
+// remember keeps an ignored email for `leadup status`. Failing to is not
+// worth failing the email for.
+func (in *Ingester) remember(ctx context.Context, msg *reply.Message, why string) {
+	err := in.o.Store.RecordIgnored(ctx, store.IgnoredMail{MessageID: msg.MessageID, From: fromAddress(msg),
+		Subject: truncate(msg.Subject, 200), Reason: why, At: in.o.Now()})
+	if err != nil {
+		in.o.Log.Error("could not remember an ignored email", "message_id", msg.MessageID, "err", err)
+	}
+}
 
-// followup finds the follow-up that msg answers through a reply token.
-func (in *Ingester) followup(ctx context.Context, msg *reply.Message) (outbox.Message, string, error) {
+// ownKind reports an email leadup sent, by its own marks: the X-Leadup-Kind
+// field, or a Message-ID in leadup's namespace ("leadup.KIND.…@domain of
+// mail.from"). Its Auto-Submitted field would also stop it, a step later.
+func (in *Ingester) ownKind(msg *reply.Message) (string, bool) {
+	if v := msg.Header["X-Leadup-Kind"]; len(v) > 0 {
+		return v[0], true
+	}
+	return in.leadupKind(msg.MessageID)
+}
+
+// leadupKind returns the kind of a Message-ID of leadup's, and false for
+// any other ID.
+func (in *Ingester) leadupKind(id string) (string, bool) {
+	rest, ok := cutPrefixFold(id, "leadup.")
+	if !ok {
+		return "", false
+	}
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 || !strings.EqualFold(rest[at+1:], mail.MessageIDDomain(in.o.Config.Mail.From)) {
+		return "", false
+	}
+	kind, _, _ := strings.Cut(rest[:at], ".")
+	switch kind = strings.ToLower(kind); kind {
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest:
+		return kind, true
+	}
+	return "", false
+}
+
+// answer is the leadup email a reply answers.
+type answer struct {
+	sent    outbox.Message // found by its token
+	token   string         // "" when no token verified
+	expired bool           // the token is authentic but past its expiry
+	kind    string         // the kind of a leadup Message-ID the reply references, token or not
+}
+
+var (
+	errBadToken     = errors.New("reply token does not verify")
+	errUnknownToken = errors.New("reply token names no email leadup sent")
+)
+
+// answered finds the leadup email msg answers: through a reply token in
+// In-Reply-To or References (leadup's Message-IDs carry it) or in an
+// address of leadup's reply address (its plus-tag does). A token whose MAC
+// fails, or a reference to a follow-up or confirmation (whose IDs always
+// carry one) with none, is errBadToken.
+func (in *Ingester) answered(ctx context.Context, msg *reply.Message) (answer, error) {
+	var a answer
 	var places []string
-	places = append(places, msg.DeliveredTo...)
-	places = append(places, msg.To...)
-	places = append(places, msg.Cc...)
-	places = append(places, msg.InReplyTo)
-	places = append(places, msg.References...)
-	now := in.o.Now()
-	forged := 0
-	for _, p := range places {
-		for _, tok := range replytoken.Candidates(p) {
-			ref, _, err := in.o.Tokens.Verify(tok, now)
-			if err != nil {
-				if errors.Is(err, replytoken.ErrForged) || errors.Is(err, replytoken.ErrExpired) {
-					forged++
-					in.o.Log.Warn("reply token rejected", "err", err, "message_id", msg.MessageID)
-				}
-				continue
-			}
-			f, err := in.o.Store.FollowupByToken(ctx, tok)
-			if errors.Is(err, store.ErrNotFound) {
-				in.o.Log.Warn("reply token verifies but names no follow-up", "message_id", msg.MessageID)
-				continue
-			}
-			if err != nil {
-				return outbox.Message{}, "", err
-			}
-			if replytoken.Ref(f.MeetingKey) != ref {
-				in.o.Log.Warn("reply token names another meeting", "message_id", msg.MessageID)
-				continue
-			}
-			return f, tok, nil
+	tampered := false
+	for _, id := range append([]string{msg.InReplyTo}, msg.References...) {
+		kind, ok := in.leadupKind(id)
+		if !ok {
+			continue
+		}
+		a.kind = kind
+		cands := replytoken.Candidates(id)
+		if len(cands) == 0 && (kind == outbox.KindFollowup || kind == outbox.KindConfirm) {
+			tampered = true
+		}
+		places = append(places, cands...)
+	}
+	replyDomain := domainOf(in.o.Config.Mail.ReplyTo)
+	if replyDomain == "" && in.o.Config.Mail.From != nil {
+		replyDomain = domainOf(in.o.Config.Mail.From.Address)
+	}
+	for _, addr := range slices.Concat(msg.DeliveredTo, msg.To, msg.Cc) {
+		if replyDomain != "" && strings.EqualFold(domainOf(addr), replyDomain) {
+			local, _, _ := strings.Cut(addr, "@")
+			places = append(places, replytoken.Candidates(local)...)
 		}
 	}
-	return outbox.Message{}, "", errNoToken
+	now := in.o.Now()
+	unknown := false
+	for _, tok := range places {
+		ref, _, err := in.o.Tokens.Verify(tok, now)
+		expired := errors.Is(err, replytoken.ErrExpired)
+		switch {
+		case errors.Is(err, replytoken.ErrMalformed):
+			continue
+		case err != nil && !expired:
+			in.o.Log.Warn("reply token rejected", "err", err, "message_id", msg.MessageID)
+			tampered = true
+			continue
+		}
+		sent, err := in.o.Store.SentByToken(ctx, tok)
+		if errors.Is(err, store.ErrNotFound) {
+			unknown = true
+			continue
+		}
+		if err != nil {
+			return a, err
+		}
+		if replytoken.Ref(outbox.TokenSubject(sent.Kind, sent.MeetingKey, sent.Variant)) != ref {
+			in.o.Log.Warn("reply token names another email", "message_id", msg.MessageID)
+			tampered = true
+			continue
+		}
+		a.sent, a.token, a.expired, a.kind = sent, tok, expired, sent.Kind
+		return a, nil
+	}
+	switch {
+	case tampered:
+		return a, errBadToken
+	case unknown:
+		return a, errUnknownToken
+	}
+	return a, nil
 }
 
-func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, follow outbox.Message, res Result) (Result, error) {
-	m, err := in.o.Store.Meeting(ctx, follow.MeetingKey)
+// answer logs a reply to a brief, follow-up or confirmation, or, for a
+// meeting long past, tells the user why nothing was logged.
+func (in *Ingester) answer(ctx context.Context, msg *reply.Message, a answer, res Result) (Result, error) {
+	res.Answers = a.sent
+	m, err := in.o.Store.Meeting(ctx, a.sent.MeetingKey)
 	if err != nil {
 		return res, err
 	}
-	parsed := grammar.Parse(msg.Text, grammar.Options{BossNames: []string{m.Boss}, Now: replyDate(msg, in.o.Now()), Location: in.o.Config.Location})
-	items := toItems(parsed, in.o.Config.Location)
-	done := make([]int64, len(parsed.Done))
-	for i, id := range parsed.Done {
-		done[i] = int64(id)
+	if a.expired {
+		age := in.o.Now().Sub(m.Event.End)
+		if age > ExpiredGrace {
+			res.Outcome, res.Meeting, res.Boss = TooLate, m.Key, m.Boss
+			res.Why = fmt.Sprintf("it answers an email about a meeting that ended %d days ago; replies are read for %d days",
+				int(age.Hours()/24), int(ExpiredGrace.Hours()/24))
+			in.o.Log.Warn("reply not logged", "why", res.Why, "message_id", msg.MessageID, "meeting", m.Key)
+			in.remember(ctx, msg, res.Why)
+			in.confirm(ctx, msg, res)
+			return res, nil
+		}
+		in.o.Log.Info("reply token expired, but the meeting is recent enough: logging it", "message_id", msg.MessageID, "meeting", m.Key)
 	}
-	logged, err := in.o.Store.RecordReply(ctx, store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss,
-		Subject: msg.Subject, Received: replyDate(msg, in.o.Now())}, items, done, m.Event.Start)
+	switch a.sent.Kind {
+	case outbox.KindBrief:
+		return in.logTopics(ctx, msg, res, &m)
+	case outbox.KindConfirm:
+		return in.logCorrections(ctx, msg, m, res)
+	}
+	return in.logReply(ctx, msg, m, res)
+}
+
+// grammarOptions are the parse options for a reply about m (nil: no
+// meeting), written at when.
+func (in *Ingester) grammarOptions(boss string, m *meeting.Meeting, when time.Time) grammar.Options {
+	cfg := in.o.Config
+	o := grammar.Options{BossNames: []string{boss}, Now: when, Location: cfg.Location}
+	if cfg.Reply.DateOrder == config.MonthFirst {
+		o.DateOrder = grammar.MonthFirst
+	}
+	if m != nil {
+		for _, a := range m.Event.Attendees {
+			if a.Self || a.Resource || strings.EqualFold(a.Email, m.BossEmail) {
+				continue
+			}
+			if a.Name != "" {
+				o.People = append(o.People, a.Name+" <"+a.Email+">")
+			} else {
+				o.People = append(o.People, a.Email)
+			}
+		}
+	}
+	return o
+}
+
+func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.Meeting, res Result) (Result, error) {
+	when := replyDate(msg, in.o.Now())
+	parsed := grammar.Parse(msg.Text, in.grammarOptions(m.Boss, &m, when))
+	logged, err := in.o.Store.RecordReply(ctx, store.Record{
+		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
+		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: m.Event.Start,
+	})
 	if errors.Is(err, store.ErrDuplicate) {
 		res.Outcome = Duplicate
 		return res, nil
@@ -210,6 +387,93 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, follow out
 		"items", len(logged.Items), "closed", len(logged.Closed), "unplaced", len(parsed.Unplaced))
 	in.confirm(ctx, msg, res)
 	return res, nil
+}
+
+// logCorrections applies a reply to a confirmation: its correction lines fix
+// what the confirmed email logged (or any item, by number), and whatever
+// else it says is logged like the email it answers.
+func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m meeting.Meeting, res Result) (Result, error) {
+	orig, err := in.o.Store.ReplyByID(ctx, res.Answers.Variant)
+	if errors.Is(err, store.ErrNotFound) {
+		// The confirmed email's row is gone only if the database was
+		// replaced; its meeting still says where new items go.
+		orig = store.Reply{MessageID: res.Answers.Variant, MeetingKey: m.Key, Boss: m.Boss}
+	} else if err != nil {
+		return res, err
+	}
+	when := replyDate(msg, in.o.Now())
+	var mp *meeting.Meeting
+	if orig.MeetingKey != "" {
+		mp = &m
+	}
+	opts := in.grammarOptions(orig.Boss, mp, when)
+	opts.Confirmation = true
+	parsed := grammar.Parse(msg.Text, opts)
+	items := toItems(parsed, in.o.Config.Location)
+	if m.Event.End.After(when) {
+		// The meeting is still ahead: notes about it are things to raise,
+		// as they were in the email confirmed.
+		for i := range items {
+			if items[i].Kind == store.ItemNote {
+				items[i].Kind = store.ItemPoint
+			}
+		}
+	}
+	fixes := toFixes(parsed.Corrections, orig.MessageID, in.o.Config.Location)
+	logged, err := in.o.Store.RecordReply(ctx, store.Record{
+		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
+		Items: items, Done: doneIDs(parsed), Fixes: fixes,
+	})
+	if errors.Is(err, store.ErrDuplicate) {
+		res.Outcome = Duplicate
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Outcome, res.Meeting, res.Boss, res.Parse, res.Logged = Corrected, m.Key, orig.Boss, parsed, logged
+	in.o.Log.Info("corrections applied", "meeting", m.Key, "boss", orig.Boss, "message_id", msg.MessageID,
+		"fixes", len(logged.Fixed), "items", len(logged.Items), "closed", len(logged.Closed))
+	in.confirm(ctx, msg, res)
+	return res, nil
+}
+
+// toFixes turns the grammar's corrections into the store's fixes, at most
+// MaxFixes of them; due dates become the end of that day in loc.
+func toFixes(cs []grammar.Correction, replyID string, loc *time.Location) []store.Fix {
+	var out []store.Fix
+	for _, c := range cs[:min(len(cs), MaxFixes)] {
+		f := store.Fix{Op: string(c.Op), ID: int64(c.ID), Owner: c.Owner, Kind: string(c.Kind), Text: c.Text}
+		switch c.Op {
+		case grammar.SetDue:
+			f.Op = store.FixDue
+			if c.Due != nil {
+				f.Due = endOfDay(*c.Due, loc)
+			}
+		case grammar.SetOwner:
+			f.Op = store.FixOwner
+		case grammar.SetKind:
+			f.Op = store.FixKind
+		case grammar.SetText:
+			f.Op = store.FixText
+		case grammar.Undo:
+			f.Op = store.FixUndo
+		case grammar.UndoReply:
+			f.Op, f.Reply = store.FixUndoReply, replyID
+		default:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func doneIDs(p grammar.Log) []int64 {
+	done := make([]int64, len(p.Done))
+	for i, id := range p.Done {
+		done[i] = int64(id)
+	}
+	return done
 }
 
 // isTopicEmail reports an email of talking points: its subject starts with
@@ -236,39 +500,52 @@ func replyBase(replyTo string) string {
 	return strings.ToLower(s)
 }
 
-func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Result) (Result, error) {
+// logTopics queues talking points: from a reply to a brief, for its
+// meeting (m); from an email to the reply address, for the next meeting with
+// the boss its subject names (m nil).
+func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Result, m *meeting.Meeting) (Result, error) {
 	cfg := in.o.Config
-	boss, next, err := in.topicBoss(ctx, msg.Subject)
-	if err != nil {
-		return res, err
-	}
-	parsed := grammar.Parse(msg.Text, grammar.Options{BossNames: []string{boss}, Now: replyDate(msg, in.o.Now()), Location: cfg.Location})
-	// The subject is a point when it says so ("topic: …"), or when the
-	// body has none; otherwise it is just a subject.
-	var points []string
-	subject, prefixed := topicInSubject(msg.Subject, boss)
-	if prefixed && subject != "" {
-		points = append(points, subject)
-	}
-	var rest grammar.Log
-	for _, it := range parsed.Items {
-		if it.Kind == grammar.Note || it.Kind == grammar.Topic {
-			points = append(points, it.Text)
-		} else {
-			rest.Items = append(rest.Items, it)
+	var (
+		boss string
+		next *meeting.Meeting
+		key  string // the meeting the points are for; "" for the next one
+	)
+	if m != nil {
+		boss, next, key = m.Boss, m, m.Key
+	} else {
+		var err error
+		if boss, next, err = in.topicBoss(ctx, msg.Subject); err != nil {
+			return res, err
 		}
 	}
-	if len(points) == 0 && len(rest.Items) == 0 && subject != "" {
-		points = append(points, subject)
-	}
+	when := replyDate(msg, in.o.Now())
+	parsed := grammar.Parse(msg.Text, in.grammarOptions(boss, next, when))
+	// The subject is a point when it says so ("topic: …"), or when the
+	// body has none; otherwise it is just a subject. A reply to a brief
+	// has the brief's subject: never a point.
 	var items []store.Item
-	for _, p := range points {
-		items = append(items, store.Item{Kind: store.ItemPoint, Text: p})
+	subject, prefixed := topicInSubject(msg.Subject, boss)
+	if m != nil {
+		subject = ""
 	}
-	// Anything else it says (decisions, actions…) is logged as such.
-	items = append(items, toItems(rest, cfg.Location)...)
-	logged, err := in.o.Store.RecordReply(ctx, store.Reply{MessageID: msg.MessageID, Boss: boss, Subject: msg.Subject,
-		Received: replyDate(msg, in.o.Now())}, items, nil, time.Time{})
+	if prefixed && subject != "" {
+		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
+	}
+	// Notes are points; anything else it says (decisions, actions…) is
+	// logged as such.
+	for _, it := range toItems(parsed, cfg.Location) {
+		if it.Kind == store.ItemNote {
+			it.Kind = store.ItemPoint
+		}
+		items = append(items, it)
+	}
+	if len(items) == 0 && subject != "" {
+		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
+	}
+	logged, err := in.o.Store.RecordReply(ctx, store.Record{
+		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
+		Items: items, Done: doneIDs(parsed),
+	})
 	if errors.Is(err, store.ErrDuplicate) {
 		res.Outcome = Duplicate
 		return res, nil
@@ -280,7 +557,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	if next != nil {
 		res.Meeting = next.Key
 	}
-	in.o.Log.Info("talking points queued", "boss", boss, "message_id", msg.MessageID, "items", len(logged.Items))
+	in.o.Log.Info("talking points queued", "boss", boss, "meeting", key, "message_id", msg.MessageID, "items", len(logged.Items))
 	in.confirm(ctx, msg, res)
 	return res, nil
 }
@@ -354,13 +631,48 @@ func (in *Ingester) confirm(ctx context.Context, msg *reply.Message, res Result)
 func toItems(p grammar.Log, loc *time.Location) []store.Item {
 	items := make([]store.Item, 0, len(p.Items))
 	for _, a := range p.Items {
-		it := store.Item{Kind: string(a.Kind), Owner: a.Owner, Text: a.Text}
+		it := store.Item{Kind: string(a.Kind), Owner: a.Owner, Text: a.Text, Source: a.Source, Inferred: a.Inferred}
 		if a.Due != nil {
-			it.Due = time.Date(a.Due.Year, a.Due.Month, a.Due.Day, 23, 59, 0, 0, loc)
+			it.Due = endOfDay(*a.Due, loc)
 		}
 		items = append(items, it)
 	}
 	return items
+}
+
+// endOfDay is when an item due on d is late: 23:59 that day in loc.
+func endOfDay(d grammar.Date, loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 23, 59, 0, 0, loc)
+}
+
+// domainOf is the domain of an address, lower-cased; "" without one.
+func domainOf(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(addr[at+1:]))
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
+// oneLine is s on one line, with runs of white space made one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // replyDate is when the reply was written: its Date, unless that is
@@ -403,6 +715,10 @@ func (r Result) Describe() string {
 		return fmt.Sprintf("logged %d items and closed %d, from the meeting with %s (%s)", len(r.Logged.Items), len(r.Logged.Closed), r.Boss, r.Meeting)
 	case Topics:
 		return fmt.Sprintf("queued %d items for the next meeting with %s", len(r.Logged.Items), r.Boss)
+	case Corrected:
+		return fmt.Sprintf("applied %d corrections, logged %d items and closed %d, for %s", len(r.Logged.Fixed), len(r.Logged.Items), len(r.Logged.Closed), r.Boss)
+	case TooLate:
+		return "not logged: " + r.Why
 	case Duplicate:
 		return "already processed"
 	}

@@ -37,11 +37,8 @@ type fixture struct {
 	open    int64 // an open action item with Dana
 }
 
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
-	cfg, err := config.Parse(filepath.Join(dir, "config.toml"), []byte(`
+// fixtureConfig has leadup send from an address of its own.
+const fixtureConfig = `
 timezone = "Europe/Berlin"
 [mail]
 from = "leadup <leadup@example.com>"
@@ -53,7 +50,33 @@ emails = ["dana@example.com"]
 [[boss]]
 name = "Marcus Oyelaran"
 emails = ["marcus@example.com"]
-`), nil)
+`
+
+// gmailConfig is the commonest setup: leadup sends as the user (Gmail
+// rewrites From to the account's address anyway), to the user, and reads
+// replies from the user.
+const gmailConfig = `
+timezone = "Europe/Berlin"
+[mail]
+from = "Sam Rivera <me@example.com>"
+to = "Sam Rivera <me@example.com>"
+accept_from = ["me@example.com"]
+reply_to = "me+leadup-{token}@example.com"
+[[boss]]
+name = "Dana Whitfield"
+emails = ["dana@example.com"]
+[[boss]]
+name = "Marcus Oyelaran"
+emails = ["marcus@example.com"]
+`
+
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, fixtureConfig) }
+
+func newFixtureWith(t *testing.T, conf string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg, err := config.Parse(filepath.Join(dir, "config.toml"), []byte(conf), nil)
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
@@ -65,7 +88,9 @@ emails = ["marcus@example.com"]
 	t.Cleanup(func() { fx.st.Close() })
 	m := meeting.Meeting{Key: "google:primary/one", Calendar: "google:primary", Status: meeting.Active, Boss: "Dana Whitfield",
 		BossEmail: "dana@example.com", OneOnOne: true,
-		Event: calendar.Event{ID: "one", Title: "Dana / Sam", Start: now.Add(-2 * time.Hour), End: now.Add(-90 * time.Minute)}}
+		Event: calendar.Event{ID: "one", Title: "Dana / Sam", Start: now.Add(-2 * time.Hour), End: now.Add(-90 * time.Minute),
+			Attendees: []calendar.Attendee{{Email: "dana@example.com", Name: "Dana Whitfield", Organizer: true},
+				{Email: "me@example.com", Self: true}, {Email: "priya.nair@example.com", Name: "Priya Nair"}}}}
 	next := m
 	next.Key, next.Event.ID = "google:primary/next", "next"
 	next.Event.Start, next.Event.End = now.Add(7*24*time.Hour), now.Add(7*24*time.Hour+30*time.Minute)

@@ -36,6 +36,11 @@ type Message struct {
 	// InReplyTo is an optional Message-ID (without angle brackets) this
 	// message answers; it is also written to References (RFC 5322 §3.6.4).
 	InReplyTo string
+	// References are the Message-IDs of the thread above InReplyTo, oldest
+	// first, without angle brackets: with them, clients that thread by
+	// References (Outlook, Apple Mail) keep a confirmation under the
+	// follow-up even when the user's reply is not in the same mailbox.
+	References []string
 	Date      time.Time // required
 	// Headers are extra header fields, e.g. "X-Leadup-Meeting". They may not
 	// replace the fields above or the MIME structure.
@@ -130,7 +135,11 @@ func (m *Message) Bytes() ([]byte, error) {
 	}
 	if m.InReplyTo != "" {
 		h.Set("In-Reply-To", "<"+m.InReplyTo+">")
-		h.Set("References", "<"+m.InReplyTo+">")
+		refs := make([]string, 0, len(m.References)+1)
+		for _, id := range m.References {
+			refs = append(refs, "<"+id+">")
+		}
+		h.Set("References", strings.Join(append(refs, "<"+m.InReplyTo+">"), " "))
 	}
 	for k, v := range m.Headers {
 		h.Set(k, clean(v))
@@ -186,6 +195,14 @@ func (m *Message) validate() error {
 	if m.InReplyTo != "" {
 		if err := checkMessageID(m.InReplyTo); err != nil {
 			return fmt.Errorf("In-Reply-To: %w", err)
+		}
+	}
+	if len(m.References) > 0 && m.InReplyTo == "" {
+		return errors.New("References without In-Reply-To")
+	}
+	for _, id := range m.References {
+		if err := checkMessageID(id); err != nil {
+			return fmt.Errorf("References: %w", err)
 		}
 	}
 	for k := range m.Headers {

@@ -29,6 +29,29 @@ const (
 	KindDigest   = "digest"  // the weekly digest, which belongs to no meeting
 )
 
+// TokenSubject is what the reply token of a message of kind for a meeting
+// stands for (replytoken.Mint's subject): every message that takes a reply
+// gets a token of its own, since the outbox finds the message by it. A
+// follow-up's is its meeting's key, as it was before briefs and
+// confirmations took replies, so tokens already sent still verify. A
+// confirmation's variant is the Message-ID of the reply it confirms.
+func TokenSubject(kind, meetingKey, variant string) string {
+	switch kind {
+	case KindFollowup:
+		return meetingKey
+	case KindConfirm:
+		return "confirm\x00" + variant
+	}
+	return kind + "\x00" + meetingKey + "\x00" + variant
+}
+
+// TakesReplies reports whether messages of kind carry a reply token: a
+// reply to a brief adds talking points for its meeting, one to a follow-up
+// logs the meeting, one to a confirmation corrects what was logged.
+func TakesReplies(kind string) bool {
+	return kind == KindBrief || kind == KindFollowup || kind == KindConfirm
+}
+
 // States of a message.
 const (
 	StateQueued  = "queued"  // waiting for its next attempt

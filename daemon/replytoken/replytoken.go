@@ -109,17 +109,18 @@ func writeNew(path string, data []byte) error {
 	return f.Close()
 }
 
-// Ref returns the meeting reference a token for meetingKey carries, in hex.
-func Ref(meetingKey string) string {
-	sum := sha256.Sum256([]byte(meetingKey))
+// Ref returns the reference a token minted for subject carries, in hex.
+func Ref(subject string) string {
+	sum := sha256.Sum256([]byte(subject))
 	return hex.EncodeToString(sum[:refSize])
 }
 
-// Mint returns a token for meetingKey that is valid until the end of the
-// (UTC) day of expires.
-func (m *Minter) Mint(meetingKey string, expires time.Time) string {
+// Mint returns a token for subject, what a reply to it answers (a meeting's
+// follow-up, one of its briefs, a confirmation: see outbox.TokenSubject),
+// that is valid until the end of the (UTC) day of expires.
+func (m *Minter) Mint(subject string, expires time.Time) string {
 	var raw [rawSize]byte
-	sum := sha256.Sum256([]byte(meetingKey))
+	sum := sha256.Sum256([]byte(subject))
 	copy(raw[:refSize], sum[:refSize])
 	d := expires.Unix() / int64(day/time.Second)
 	raw[refSize], raw[refSize+1], raw[refSize+2] = byte(d>>16), byte(d>>8), byte(d)
@@ -127,8 +128,11 @@ func (m *Minter) Mint(meetingKey string, expires time.Time) string {
 	return encoding.EncodeToString(raw[:])
 }
 
-// Verify checks token at now and returns the meeting reference it carries
-// (compare it with Ref of the meeting it claims to answer) and its expiry.
+// Verify checks token at now and returns the reference it carries (compare
+// it with Ref of what it claims to answer) and its expiry. An authentic
+// token past its expiry returns ErrExpired together with its reference and
+// expiry: the MAC proves it was minted here, so the caller may still honour
+// it within a grace period.
 func (m *Minter) Verify(token string, now time.Time) (ref string, expires time.Time, err error) {
 	if len(token) != Len {
 		return "", time.Time{}, ErrMalformed
@@ -142,10 +146,11 @@ func (m *Minter) Verify(token string, now time.Time) (ref string, expires time.T
 	}
 	d := int64(raw[refSize])<<16 | int64(raw[refSize+1])<<8 | int64(raw[refSize+2])
 	expires = time.Unix((d+1)*int64(day/time.Second), 0).Add(-time.Second)
+	ref = hex.EncodeToString(raw[:refSize])
 	if now.After(expires) {
-		return "", expires, ErrExpired
+		return ref, expires, ErrExpired
 	}
-	return hex.EncodeToString(raw[:refSize]), expires, nil
+	return ref, expires, nil
 }
 
 func (m *Minter) mac(data []byte) []byte {

@@ -30,6 +30,10 @@ type Item struct {
 	Due        time.Time // zero if none
 	Created    time.Time
 	Done       time.Time // zero while open
+	// Source is the line of the user's email the item was read from, and
+	// Inferred says its kind or owner was guessed from the wording.
+	Source   string
+	Inferred bool
 }
 
 func unixOrNull(t time.Time) any {
@@ -49,29 +53,34 @@ func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
 	if it.MeetingKey != "" {
 		key = it.MeetingKey
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, source, inferred)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), it.Source, it.Inferred)
 	if err != nil {
 		return 0, fmt.Errorf("add %s item: %w", it.Kind, err)
 	}
 	return res.LastInsertId()
 }
 
-const itemColumns = `id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at`
+const itemColumns = `id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at, source, inferred`
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]Item, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
 	}
+	return scanItems(rows)
+}
+
+// scanItems reads rows of itemColumns and closes them.
+func scanItems(rows *sql.Rows) ([]Item, error) {
 	defer rows.Close()
 	var out []Item
 	for rows.Next() {
 		var it Item
 		var due, done sql.NullInt64
 		var created int64
-		if err := rows.Scan(&it.ID, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done); err != nil {
+		if err := rows.Scan(&it.ID, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done, &it.Source, &it.Inferred); err != nil {
 			return nil, fmt.Errorf("list items: %w", err)
 		}
 		it.Created = time.Unix(created, 0)

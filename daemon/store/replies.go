@@ -23,20 +23,35 @@ type Reply struct {
 	Received   time.Time
 }
 
+// Record is one email's worth of changes to the log, stored by
+// RecordReply in one transaction.
+type Record struct {
+	Reply Reply
+	Items []Item  // new items
+	Done  []int64 // action items to close
+	// PointsRaisedBefore, when set, marks done the boss's talking points
+	// queued before it: they were raised at the meeting the reply is about.
+	PointsRaisedBefore time.Time
+	// Fixes correct items logged earlier (a reply to a confirmation).
+	Fixes []Fix
+}
+
 // Logged is what RecordReply did.
 type Logged struct {
-	Items    []Item  // the new items, with their ids
-	Closed   []int64 // action items closed
-	NotFound []int64 // "done" ids that are no open action item with this boss
+	Items         []Item  // the new items, with their ids
+	Closed        []int64 // action items closed
+	AlreadyClosed []int64 // "done" ids of action items of this boss closed before
+	NotFound      []int64 // "done" ids that are no action item with this boss
+	Fixed         []Fixed // the fixes, in order, applied or not
 }
 
 // RecordReply stores a reply and what it logged, in one transaction: the
-// new items, the action items it closes, and, when pointsRaisedBefore is
-// set, the talking points queued before that time (the meeting the reply
-// is about, where they were raised) marked done. A reply already recorded
-// returns ErrDuplicate and changes nothing.
-func (s *Store) RecordReply(ctx context.Context, r Reply, items []Item, done []int64, pointsRaisedBefore time.Time) (Logged, error) {
+// new items, the action items it closes, the talking points raised, and the
+// fixes to earlier items. A reply already recorded returns ErrDuplicate and
+// changes nothing.
+func (s *Store) RecordReply(ctx context.Context, rec Record) (Logged, error) {
 	now := s.now()
+	r := rec.Reply
 	var out Logged
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var exists int
@@ -54,11 +69,18 @@ func (s *Store) RecordReply(ctx context.Context, r Reply, items []Item, done []i
 			VALUES (?, ?, ?, ?, ?, ?)`, r.MessageID, key, r.Boss, r.Subject, r.Received.Unix(), now.Unix()); err != nil {
 			return fmt.Errorf("record reply: %w", err)
 		}
-		for _, it := range items {
+		for _, f := range rec.Fixes {
+			fixed, err := applyFix(ctx, tx, f, now)
+			if err != nil {
+				return err
+			}
+			out.Fixed = append(out.Fixed, fixed)
+		}
+		for _, it := range rec.Items {
 			it.Boss, it.MeetingKey, it.Created = r.Boss, r.MeetingKey, now
-			res, err := tx.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, reply_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
-				it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), now.Unix(), r.MessageID)
+			res, err := tx.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, reply_id, source, inferred)
+				VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+				it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), now.Unix(), r.MessageID, it.Source, it.Inferred)
 			if err != nil {
 				return fmt.Errorf("add %s item: %w", it.Kind, err)
 			}
@@ -67,20 +89,23 @@ func (s *Store) RecordReply(ctx context.Context, r Reply, items []Item, done []i
 			}
 			out.Items = append(out.Items, it)
 		}
-		for _, id := range done {
-			ok, err := closeAction(ctx, tx, id, r.Boss, now)
+		for _, id := range rec.Done {
+			st, err := closeAction(ctx, tx, id, r.Boss, r.MessageID, now)
 			if err != nil {
 				return err
 			}
-			if ok {
+			switch st {
+			case closedNow:
 				out.Closed = append(out.Closed, id)
-			} else {
+			case closedBefore:
+				out.AlreadyClosed = append(out.AlreadyClosed, id)
+			default:
 				out.NotFound = append(out.NotFound, id)
 			}
 		}
-		if !pointsRaisedBefore.IsZero() {
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ? WHERE boss = ? AND kind = 'point'
-				AND done_at IS NULL AND created_at < ?`, now.Unix(), r.Boss, pointsRaisedBefore.Unix()); err != nil {
+		if !rec.PointsRaisedBefore.IsZero() {
+			if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE boss = ? AND kind = 'point'
+				AND done_at IS NULL AND created_at < ?`, now.Unix(), r.MessageID, r.Boss, rec.PointsRaisedBefore.Unix()); err != nil {
 				return fmt.Errorf("close raised talking points: %w", err)
 			}
 		}
@@ -92,20 +117,41 @@ func (s *Store) RecordReply(ctx context.Context, r Reply, items []Item, done []i
 	return out, nil
 }
 
-// closeAction closes an open action item of boss ("" for any boss).
-func closeAction(ctx context.Context, tx *sql.Tx, id int64, boss string, now time.Time) (bool, error) {
-	q := `UPDATE items SET done_at = ? WHERE id = ? AND kind = 'action' AND done_at IS NULL`
-	args := []any{now.Unix(), id}
+// How closeAction found an item.
+type closeState int
+
+const (
+	notAnAction  closeState = iota // no action item with that id (and boss)
+	closedNow                      // open, and now closed
+	closedBefore                   // already closed
+)
+
+// closeAction closes an action item of boss ("" for any boss), recording
+// the reply that closed it ("" for none).
+func closeAction(ctx context.Context, tx *sql.Tx, id int64, boss, by string, now time.Time) (closeState, error) {
+	q := `SELECT done_at IS NOT NULL FROM items WHERE id = ? AND kind = 'action'`
+	args := []any{id}
 	if boss != "" {
 		q += ` AND boss = ?`
 		args = append(args, boss)
 	}
-	res, err := tx.ExecContext(ctx, q, args...)
-	if err != nil {
-		return false, fmt.Errorf("close item %d: %w", id, err)
+	var done bool
+	switch err := tx.QueryRowContext(ctx, q, args...).Scan(&done); {
+	case errors.Is(err, sql.ErrNoRows):
+		return notAnAction, nil
+	case err != nil:
+		return notAnAction, fmt.Errorf("close item %d: %w", id, err)
+	case done:
+		return closedBefore, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	var closedBy any
+	if by != "" {
+		closedBy = by
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE id = ?`, now.Unix(), closedBy, id); err != nil {
+		return notAnAction, fmt.Errorf("close item %d: %w", id, err)
+	}
+	return closedNow, nil
 }
 
 // CloseItems closes open action items by id, of any boss.
@@ -113,11 +159,11 @@ func (s *Store) CloseItems(ctx context.Context, ids []int64) (closed, notFound [
 	now := s.now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
-			ok, err := closeAction(ctx, tx, id, "", now)
+			st, err := closeAction(ctx, tx, id, "", "", now)
 			if err != nil {
 				return err
 			}
-			if ok {
+			if st == closedNow {
 				closed = append(closed, id)
 			} else {
 				notFound = append(notFound, id)
@@ -167,16 +213,33 @@ func (s *Store) ListItems(ctx context.Context, q ItemQuery) ([]Item, error) {
 	return s.items(ctx, strings.Join(where, " AND ")+" ORDER BY created_at, id", args...)
 }
 
-// FollowupByToken returns the follow-up that carried a reply token.
-func (s *Store) FollowupByToken(ctx context.Context, token string) (outbox.Message, error) {
+// SentByToken returns the message (a brief, follow-up or confirmation) that
+// carried a reply token.
+func (s *Store) SentByToken(ctx context.Context, token string) (outbox.Message, error) {
 	m, err := scanOutbox(s.db.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE reply_token = ?`, token), false)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, fmt.Errorf("follow-up for token: %w", ErrNotFound)
+		return m, fmt.Errorf("message for token: %w", ErrNotFound)
 	}
 	if err != nil {
-		return m, fmt.Errorf("look up follow-up: %w", err)
+		return m, fmt.Errorf("look up message by token: %w", err)
 	}
 	return m, nil
+}
+
+// ReplyByID returns the reply recorded under a Message-ID.
+func (s *Store) ReplyByID(ctx context.Context, messageID string) (Reply, error) {
+	var r Reply
+	var received int64
+	err := s.db.QueryRowContext(ctx, `SELECT message_id, coalesce(meeting_key, ''), boss, subject, received_at FROM replies
+		WHERE message_id = ?`, messageID).Scan(&r.MessageID, &r.MeetingKey, &r.Boss, &r.Subject, &received)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("reply %s: %w", messageID, ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("look up reply: %w", err)
+	}
+	r.Received = time.Unix(received, 0)
+	return r, nil
 }
 
 // LoadCheckpoint returns where the mailbox watcher stopped.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestRecordReply(t *testing.T) {
 		{Kind: ItemAction, Owner: "boss", Text: "approve budget", Due: t0.Add(72 * time.Hour)},
 		{Kind: ItemPoint, Text: "hiring"},
 	}
-	got, err := s.RecordReply(ctx, r, items, []int64{old, sams, 999}, m.Event.Start)
+	got, err := s.RecordReply(ctx, Record{Reply: r, Items: items, Done: []int64{old, sams, 999}, PointsRaisedBefore: m.Event.Start})
 	if err != nil {
 		t.Fatalf("RecordReply() = %v", err)
 	}
@@ -47,7 +48,7 @@ func TestRecordReply(t *testing.T) {
 	if want := []string{"ship March 3", "approve budget", "hiring"}; !slices.Equal(texts, want) {
 		t.Errorf("open items = %q, want %q", texts, want)
 	}
-	if _, err := s.RecordReply(ctx, r, items, nil, time.Time{}); !errors.Is(err, ErrDuplicate) {
+	if _, err := s.RecordReply(ctx, Record{Reply: r, Items: items}); !errors.Is(err, ErrDuplicate) {
 		t.Errorf("second RecordReply() = %v, want ErrDuplicate", err)
 	}
 	if seen, _ := s.ReplySeen(ctx, "r1@x"); !seen {
@@ -56,6 +57,103 @@ func TestRecordReply(t *testing.T) {
 	closed, notFound, err := s.CloseItems(ctx, []int64{sams, old})
 	if err != nil || !slices.Equal(closed, []int64{sams}) || !slices.Equal(notFound, []int64{old}) {
 		t.Errorf("CloseItems() = %v, %v, %v", closed, notFound, err)
+	}
+	// A second "done" for an item closed earlier says so.
+	again, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "r2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0}, Done: []int64{old}})
+	if err != nil || !slices.Equal(again.AlreadyClosed, []int64{old}) || len(again.NotFound)+len(again.Closed) != 0 {
+		t.Errorf("RecordReply(done %d again) = %+v, %v; want it already closed", old, again, err)
+	}
+}
+
+// TestFixes corrects, undoes and takes back a whole reply, as a reply to a
+// confirmation does.
+func TestFixes(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	m := activeMeeting("m", t0.Add(-time.Hour))
+	if _, err := s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "older action", Created: t0.Add(-48 * time.Hour)})
+	first, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Items: []Item{
+			{Kind: ItemNote, Text: "Dana will send the budget"},
+			{Kind: ItemAction, Owner: "me", Text: "book the room", Due: t0.Add(24 * time.Hour)},
+			{Kind: ItemDecision, Text: "ship Tuesday"},
+		}, Done: []int64{before}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	note, action, decision := first.Items[0].ID, first.Items[1].ID, first.Items[2].ID
+	due := t0.Add(96 * time.Hour)
+	fix, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Fixes: []Fix{
+			{Op: FixKind, ID: note, Kind: ItemAction, Owner: "boss"},
+			{Op: FixText, ID: note, Text: "send the budget"},
+			{Op: FixDue, ID: note, Due: due},
+			{Op: FixOwner, ID: action, Owner: "Priya"},
+			{Op: FixDue, ID: action},
+			{Op: FixOwner, ID: decision, Owner: "Priya"},
+			{Op: FixUndo, ID: decision},
+			{Op: FixUndo, ID: 999},
+		}})
+	if err != nil {
+		t.Fatalf("RecordReply(fixes) = %v", err)
+	}
+	var problems []string
+	for _, f := range fix.Fixed {
+		problems = append(problems, f.Problem)
+	}
+	if want := []string{"", "", "", "", "", fmt.Sprintf("%d is a decision, and only action items have an owner", decision), "",
+		"no item has the number 999"}; !slices.Equal(problems, want) {
+		t.Errorf("problems = %q, want %q", problems, want)
+	}
+	got, _ := s.ItemsByID(ctx, []int64{note, action, decision})
+	if len(got) != 2 {
+		t.Fatalf("items after fixes = %+v, want the decision gone", got)
+	}
+	if n := got[0]; n.Kind != ItemAction || n.Owner != "boss" || n.Text != "send the budget" || !n.Due.Equal(due) {
+		t.Errorf("corrected note = %+v", n)
+	}
+	if a := got[1]; a.Owner != "Priya" || !a.Due.IsZero() {
+		t.Errorf("corrected action = %+v", a)
+	}
+
+	undo, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Fixes: []Fix{{Op: FixUndoReply, Reply: "r1@x"}}})
+	if err != nil {
+		t.Fatalf("RecordReply(undo) = %v", err)
+	}
+	if u := undo.Fixed[0]; u.Problem != "" || len(u.Removed) != 2 || len(u.Reopened) != 1 || u.Reopened[0].ID != before {
+		t.Errorf("undo = %+v, want 2 removed and item %d reopened", u, before)
+	}
+	open, _ := s.ListItems(ctx, ItemQuery{Boss: "Dana", Open: true})
+	if len(open) != 1 || open[0].ID != before {
+		t.Errorf("open items after undo = %+v, want only %d", open, before)
+	}
+	again, _ := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c3@x", Boss: "Dana", Received: t0},
+		Fixes: []Fix{{Op: FixUndoReply, Reply: "r1@x"}}})
+	if again.Fixed[0].Problem == "" {
+		t.Error("a second undo of the same reply should say there is nothing to undo")
+	}
+}
+
+func TestIgnoredMail(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for i := range keepIgnored + 5 {
+		if err := s.RecordIgnored(ctx, IgnoredMail{MessageID: fmt.Sprint(i), From: "sam@example.com", Subject: "s", Reason: "r"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.RecentIgnored(ctx, 3)
+	if err != nil || len(got) != 3 || got[0].MessageID != fmt.Sprint(keepIgnored+4) {
+		t.Errorf("RecentIgnored(3) = %+v, %v; want the newest first", got, err)
+	}
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM ignored_mail`).Scan(&n)
+	if n != keepIgnored {
+		t.Errorf("%d rows kept, want %d", n, keepIgnored)
 	}
 }
 
@@ -77,11 +175,11 @@ func TestCheckpointAndFollowupLookup(t *testing.T) {
 		NextAttempt: t0, Expires: t0, Body: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if f, err := s.FollowupByToken(ctx, "tok"); err != nil || f.MeetingKey != m.Key {
-		t.Errorf("FollowupByToken() = %v, %v", f.MeetingKey, err)
+	if f, err := s.SentByToken(ctx, "tok"); err != nil || f.MeetingKey != m.Key {
+		t.Errorf("SentByToken() = %v, %v", f.MeetingKey, err)
 	}
-	if _, err := s.FollowupByToken(ctx, "other"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("FollowupByToken(unknown) = %v, want ErrNotFound", err)
+	if _, err := s.SentByToken(ctx, "other"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SentByToken(unknown) = %v, want ErrNotFound", err)
 	}
 }
 

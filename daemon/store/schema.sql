@@ -87,7 +87,10 @@ CREATE TABLE items (
 	due_at      INTEGER,
 	created_at  INTEGER NOT NULL,
 	done_at     INTEGER,
-	reply_id    TEXT REFERENCES replies (message_id) -- the email it was logged from
+	reply_id    TEXT REFERENCES replies (message_id), -- the email it was logged from
+	closed_by   TEXT, -- the Message-ID of the reply that closed it
+	source      TEXT NOT NULL DEFAULT '', -- the line it was read from
+	inferred    INTEGER NOT NULL DEFAULT 0 -- 1: its kind or owner was guessed from the wording
 ) STRICT;
 
 CREATE INDEX items_by_boss ON items (boss, kind, done_at);
@@ -102,6 +105,17 @@ CREATE TABLE replies (
 	subject      TEXT NOT NULL,
 	received_at  INTEGER NOT NULL, -- the reply's Date
 	processed_at INTEGER NOT NULL
+) STRICT;
+
+-- ignored_mail keeps the latest emails from the user that leadup did not
+-- act on, with the reason, for `leadup status`. It is trimmed as it grows.
+CREATE TABLE ignored_mail (
+	id         INTEGER PRIMARY KEY,
+	message_id TEXT NOT NULL,
+	from_addr  TEXT NOT NULL,
+	subject    TEXT NOT NULL,
+	reason     TEXT NOT NULL,
+	at         INTEGER NOT NULL
 ) STRICT;
 
 -- mailbox_checkpoints is where the IMAP watcher resumes.
