@@ -41,7 +41,7 @@ type Message struct {
 	// References (Outlook, Apple Mail) keep a confirmation under the
 	// follow-up even when the user's reply is not in the same mailbox.
 	References []string
-	Date      time.Time // required
+	Date       time.Time // required
 	// Headers are extra header fields, e.g. "X-Leadup-Meeting". They may not
 	// replace the fields above or the MIME structure.
 	Headers map[string]string
