@@ -361,7 +361,12 @@ func later(a, b time.Time) time.Time {
 func renderItems(items []store.Item) []render.Item {
 	out := make([]render.Item, len(items))
 	for i, it := range items {
-		out[i] = render.Item{ID: it.ID, Kind: it.Kind, Owner: it.Owner, Text: it.Text, Created: it.Created, Due: it.Due, Done: it.Done}
+		out[i] = renderItem(it)
 	}
 	return out
+}
+
+func renderItem(it store.Item) render.Item {
+	return render.Item{ID: it.ID, Kind: it.Kind, Owner: it.Owner, Text: it.Text, Created: it.Created, Due: it.Due, Done: it.Done,
+		Source: it.Source, Inferred: it.Inferred}
 }

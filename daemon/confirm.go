@@ -17,9 +17,10 @@ import (
 const confirmExpiry = 24 * time.Hour
 
 // Confirm implements ingest.Confirmer: it queues, in the outbox, an email
-// answering the user's reply in its thread with what was logged. Its
-// Message-ID derives from the reply's, so a reply processed again (after a
-// crash) is confirmed once.
+// answering the user's reply in its thread with what was logged, what was
+// guessed and from which line, and what was fixed. Its Message-ID derives
+// from the reply's, so a reply processed again (after a crash) is confirmed
+// once. It carries a reply token of its own: a reply to it corrects the log.
 func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.Result) error {
 	if res.Meeting == "" {
 		// The outbox belongs to meetings; talking points for a boss with
@@ -31,14 +32,28 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 		return err
 	}
 	boss := c.boss(m)
-	d := render.ConfirmData{Boss: boss, Now: c.now(), Subject: msg.Subject, NotFound: res.Logged.NotFound, Unplaced: res.Parse.Unplaced}
-	if res.Outcome == ingest.Logged {
-		d.Meeting = c.renderMeeting(m, boss)
-	} else {
-		d.Meeting = render.Meeting{Location: c.cfg.Location}
+	d := render.ConfirmData{Boss: boss, Now: c.now(), Subject: msg.Subject, Why: res.Why,
+		NotFound: res.Logged.NotFound, Unplaced: res.Parse.Unplaced, Meeting: c.renderMeeting(m, boss)}
+	switch res.Outcome {
+	case ingest.Topics:
+		d.Kind = render.ConfirmTopics
+		if res.Answers.Kind != outbox.KindBrief {
+			// Queued for the next meeting, whichever it turns out to be.
+			d.Meeting = render.Meeting{Location: c.cfg.Location}
+		}
+	case ingest.Corrected:
+		d.Kind = render.ConfirmCorrected
+	case ingest.TooLate:
+		d.Kind = render.ConfirmTooLate
+	default:
+		d.Kind = render.ConfirmLogged
 	}
 	for _, it := range res.Logged.Items {
-		ri := renderItems([]store.Item{it})[0]
+		ri := renderItem(it)
+		if it.Inferred {
+			d.Guessed = append(d.Guessed, ri)
+			continue
+		}
 		switch it.Kind {
 		case store.ItemDecision:
 			d.Decisions = append(d.Decisions, ri)
@@ -52,21 +67,38 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 			d.Topics = append(d.Topics, ri)
 		}
 	}
+	for i, f := range res.Logged.Fixed {
+		fx := render.Fix{Op: f.Op, Item: renderItem(f.Item), Removed: renderItems(f.Removed), Reopened: renderItems(f.Reopened), Problem: f.Problem}
+		if i < len(res.Parse.Corrections) {
+			fx.Source = res.Parse.Corrections[i].Source
+		}
+		d.Fixes = append(d.Fixes, fx)
+	}
 	closed, err := c.store.ItemsByID(ctx, res.Logged.Closed)
 	if err != nil {
 		return err
 	}
 	d.Closed = renderItems(closed)
+	already, err := c.store.ItemsByID(ctx, res.Logged.AlreadyClosed)
+	if err != nil {
+		return err
+	}
+	d.AlreadyClosed = renderItems(already)
 	r, err := c.render.Confirm(d)
 	if err != nil {
 		return err
 	}
+
 	id := "leadup.confirm." + idHash(msg.MessageID) + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
 	now := c.now()
+	token := ""
+	if res.Outcome != ingest.TooLate {
+		token = c.tokens.Mint(outbox.TokenSubject(outbox.KindConfirm, m.Key, msg.MessageID), now.Add(ReplyWindow))
+	}
 	em := mail.Message{
 		From:      c.cfg.Mail.From,
 		To:        []*netmail.Address{c.cfg.Mail.To},
-		ReplyTo:   replyTo(c.cfg.Mail.ReplyTo, ""),
+		ReplyTo:   replyTo(c.cfg.Mail.ReplyTo, token),
 		Subject:   r.Subject,
 		Text:      r.Text,
 		HTML:      r.HTML,
@@ -75,13 +107,17 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 		Date:      now,
 		Headers:   map[string]string{"X-Leadup-Kind": outbox.KindConfirm},
 	}
+	if res.Answers.MessageID != "" {
+		// The leadup email the user answered heads the thread.
+		em.References = []string{res.Answers.MessageID}
+	}
 	body, err := em.Bytes()
 	if err != nil {
 		return err
 	}
 	_, err = c.store.Enqueue(ctx, outbox.Message{
 		MessageID: id, MeetingKey: m.Key, Kind: outbox.KindConfirm, Variant: msg.MessageID, MeetingStart: m.Event.Start,
-		NextAttempt: now, Expires: now.Add(confirmExpiry),
+		ReplyToken: token, NextAttempt: now, Expires: now.Add(confirmExpiry),
 		EnvelopeFrom: c.cfg.Mail.From.Address, EnvelopeTo: []string{c.cfg.Mail.To.Address}, Subject: r.Subject, Body: body,
 	})
 	if err == nil && c.queued != nil {

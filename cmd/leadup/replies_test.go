@@ -119,6 +119,19 @@ func TestIngestItemsAndLog(t *testing.T) {
 		t.Errorf("ingest of a stranger's email = exit %d, %q", code, errOut)
 	}
 
+	// The user's own email that answers nothing: ignored, and status says why.
+	note := "From: Sam <me@example.com>\r\nTo: me@example.com\r\nSubject: groceries\r\nMessage-ID: <n1@mail.example.com>\r\n" +
+		"Date: Tue, 24 Nov 2026 18:20:00 +0100\r\n\r\nmilk\r\n"
+	os.WriteFile(file, []byte(note), 0o600)
+	if _, errOut, code := runCLI(t, "ingest", "-config", cfgPath, file); code != exitOK || !strings.Contains(errOut, "ignored") {
+		t.Errorf("ingest of a note to self = exit %d, %q", code, errOut)
+	}
+	if out, _, _ := runCLI(t, "status", "-config", cfgPath); !strings.Contains(out, "did not act on") ||
+		!strings.Contains(out, "groceries") || !strings.Contains(out, "not a reply to a leadup email") ||
+		!strings.Contains(out, "mallory@evil.example") || !strings.Contains(out, "sender not in mail.accept_from") {
+		t.Errorf("status should list the user's ignored email and the forged reply, with their reasons:\n%s", out)
+	}
+
 	out, _, code := runCLI(t, "items", "-json", "-config", cfgPath)
 	var items []map[string]any
 	if err := json.Unmarshal([]byte(out), &items); code != exitOK || err != nil || len(items) != 2 {

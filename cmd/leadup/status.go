@@ -18,8 +18,9 @@ var statusCommand = command{
 	usage:   "[-days N] [-config FILE]",
 	help: `Prints, from the state directory and without contacting any server: when the
 calendar was last synced, the emails planned for the coming days, the outbox
-(messages waiting to be sent or retried), and what was sent or failed
-recently, with the error. Safe to run while "leadup run" is running.`,
+(messages waiting to be sent or retried), what was sent or failed recently,
+with the error, and the last emails from you (or claiming to answer leadup)
+that leadup read but did not act on, with the reason. Safe to run while "leadup run" is running.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		days := fs.Int("days", 7, "show the emails planned and sent within `N` days")
 		return func(ctx context.Context, e *env, args []string) int {
@@ -106,8 +107,25 @@ func runStatus(ctx context.Context, e *env, days int) int {
 	if failed > 0 {
 		fmt.Fprintf(e.stdout, "\n%d email(s) could not be delivered: check [smtp] and \"leadup run\"'s log.\n", failed)
 	}
+
+	ignored, err := d.Store().RecentIgnored(ctx, recentIgnored)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	if len(ignored) > 0 {
+		fmt.Fprintln(e.stdout, "\nEmails leadup read but did not act on (latest first):")
+		tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		for _, m := range ignored {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", at(m.At), oneLine(m.From), oneLine(m.Subject), m.Reason)
+		}
+		tw.Flush()
+	}
 	return exitOK
 }
+
+// recentIgnored is how many ignored emails `leadup status` lists.
+const recentIgnored = 5
 
 func jobLabel(j schedule.Job) string {
 	switch {

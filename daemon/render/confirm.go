@@ -5,28 +5,63 @@ import (
 	"time"
 )
 
+// What a confirmation confirms (ConfirmData.Kind).
+const (
+	ConfirmLogged    = "logged"    // a reply about a meeting, logged
+	ConfirmTopics    = "topics"    // talking points queued
+	ConfirmCorrected = "corrected" // a reply to a confirmation: fixes applied
+	ConfirmTooLate   = "too late"  // a reply about a meeting long past: nothing logged
+)
+
 // ConfirmData is what the confirmation of a logged reply is made from: what
-// leadup understood, so that a misunderstanding shows at once.
+// leadup understood, so that a misunderstanding shows at once, and what it
+// guessed, quoting the line, so that one reply line fixes it.
 type ConfirmData struct {
+	Kind    string  // one of the Confirm* constants; "" is ConfirmLogged
 	Meeting Meeting // the meeting the reply was about; zero Start for talking points sent between meetings
 	Boss    Boss
 	Now     time.Time
 	// Subject is the subject of the email being confirmed; the confirmation
 	// answers it in the same thread.
-	Subject   string
+	Subject string
+	// Why nothing was logged, for ConfirmTooLate.
+	Why string
+	// The items logged as written, by kind.
 	Decisions []Item
 	Actions   []Item
 	Feedback  []Item
 	Notes     []Item
 	Topics    []Item
-	Closed    []Item   // action items the reply closed
-	NotFound  []int64  // "done" numbers that matched no open item
-	Unplaced  []string // lines it could not make sense of
+	// Guessed are the items whose kind or owner leadup read from the
+	// wording, each with its Source line.
+	Guessed       []Item
+	Closed        []Item   // action items the reply closed
+	AlreadyClosed []Item   // "done" numbers of action items closed earlier
+	NotFound      []int64  // "done" numbers that matched no action item
+	Fixes         []Fix    // corrections, in order
+	Unplaced      []string // lines it could not make sense of
 }
 
-// Nothing reports whether the reply logged and closed nothing.
+// Fix is one correction of a reply to a confirmation, as applied.
+type Fix struct {
+	Source string // the line as typed
+	Op     string // "owner", "due", "kind", "text", "undo", "undo reply"
+	// Item is the item after the fix; before it for "undo".
+	Item Item
+	// Removed and Reopened are what "undo" (the whole email) took back.
+	Removed, Reopened []Item
+	// Problem says why the fix was not applied; "" if it was.
+	Problem string
+}
+
+// Nothing reports whether the reply logged, closed and fixed nothing.
 func (d ConfirmData) Nothing() bool {
-	return len(d.Decisions)+len(d.Actions)+len(d.Feedback)+len(d.Notes)+len(d.Topics)+len(d.Closed) == 0
+	return len(d.Decisions)+len(d.Actions)+len(d.Feedback)+len(d.Notes)+len(d.Topics)+len(d.Guessed)+len(d.Closed)+len(d.Fixes) == 0
+}
+
+// Written reports whether any item was logged as written.
+func (d ConfirmData) Written() bool {
+	return len(d.Decisions)+len(d.Actions)+len(d.Feedback)+len(d.Notes)+len(d.Topics) > 0
 }
 
 // ThreadSubject is the confirmation's subject: a reply to Subject.
@@ -44,9 +79,24 @@ func (r *Renderer) Confirm(d ConfirmData) (Rendered, error) {
 	d.Meeting = prepMeeting(d.Meeting, loc)
 	d.Boss = prepBoss(d.Boss)
 	d.Now = d.Now.In(loc)
-	for _, list := range []*[]Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Closed} {
+	if d.Kind == "" {
+		d.Kind = ConfirmLogged
+	}
+	for _, list := range []*[]Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Guessed, &d.Closed, &d.AlreadyClosed} {
 		*list = prepItems(*list, d.Boss, loc, byCreated)
 	}
+	fixes := make([]Fix, 0, len(d.Fixes))
+	for _, f := range d.Fixes {
+		f.Source, f.Problem = oneline(f.Source), oneline(f.Problem)
+		if it := prepItems([]Item{f.Item}, d.Boss, loc, byCreated); len(it) == 1 {
+			f.Item = it[0]
+		}
+		f.Removed = prepItems(f.Removed, d.Boss, loc, byCreated)
+		f.Reopened = prepItems(f.Reopened, d.Boss, loc, byCreated)
+		fixes = append(fixes, f)
+	}
+	d.Fixes = fixes
+	d.Why = oneline(d.Why)
 	for i, l := range d.Unplaced {
 		d.Unplaced[i] = oneline(l)
 	}
@@ -70,8 +120,33 @@ func SampleConfirm(now time.Time) ConfirmData {
 		},
 		Feedback: []Item{{ID: 34, Kind: KindFeedback, Text: "Great call on the latency work; share the dashboard with the team", Created: at}},
 		Topics:   []Item{{ID: 35, Kind: KindPoint, Text: "Hiring plan for Q2", Created: at}},
-		Closed:   []Item{{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
-		NotFound: []int64{14},
-		Unplaced: []string{"done"},
+		Guessed: []Item{
+			{ID: 36, Kind: KindAction, Owner: "boss", Text: "send the budget", Created: at, Due: at.AddDate(0, 0, 7),
+				Source: "Dana will send the budget by next Tue", Inferred: true},
+			{ID: 37, Kind: KindDecision, Text: "going with option B for the vendor", Created: at,
+				Source: "going with option B for the vendor", Inferred: true},
+		},
+		Closed:        []Item{{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
+		AlreadyClosed: []Item{{ID: 9, Kind: KindAction, Owner: "me", Text: "Book the offsite venue", Created: at.AddDate(0, 0, -30), Done: at.AddDate(0, 0, -6)}},
+		NotFound:      []int64{14},
+		Unplaced:      []string{"done"},
+	}
+}
+
+// SampleCorrection returns a confirmation of corrections to SampleConfirm.
+func SampleCorrection(now time.Time) ConfirmData {
+	c := SampleConfirm(now)
+	at := c.Now.Add(time.Hour)
+	fixed := c.Guessed[0]
+	fixed.Owner, fixed.Inferred, fixed.Due = "Priya", false, at.AddDate(0, 0, 3)
+	return ConfirmData{
+		Kind: ConfirmCorrected, Meeting: c.Meeting, Boss: c.Boss, Now: at, Subject: "Re: Follow-up: 1:1 with Dana",
+		Fixes: []Fix{
+			{Source: "36 owner Priya", Op: "owner", Item: fixed},
+			{Source: "36 due Fri", Op: "due", Item: fixed},
+			{Source: "37 is a note", Op: "kind", Item: Item{ID: 37, Kind: KindNote, Text: c.Guessed[1].Text, Created: c.Now}},
+			{Source: "undo 33", Op: "undo", Item: c.Actions[1]},
+			{Source: "undo 99", Op: "undo", Problem: "no item has the number 99"},
+		},
 	}
 }

@@ -28,6 +28,9 @@ func commonFuncs() map[string]any {
 		"starts":      starts,
 		"moved":       moved,
 		"due":         due,
+		"dueOn":       dueOn,
+		"what":        what,
+		"whose":       owner,
 		"overdue":     overdue,
 		"first":       first,
 		"poss":        poss,
@@ -283,6 +286,37 @@ func due(now time.Time, it Item) string {
 	default:
 		return "due " + day(d)
 	}
+}
+
+// dueOn says when an item is due as a full date, for confirmations, where a
+// misread date must show: "due Fri 11 Dec", "due Mon 4 Jan 2027" outside
+// now's year; "" without a due date.
+func dueOn(now, due time.Time) string {
+	if due.IsZero() {
+		return ""
+	}
+	d := due.In(now.Location())
+	if d.Year() != now.Year() {
+		return "due " + d.Format(dayLayout+" 2006")
+	}
+	return "due " + day(d)
+}
+
+// what names an item's kind, and for an action its owner and due date, as
+// a confirmation states a guess or a fix: "Action for Dana, due Tue 1 Dec",
+// "Action for you", "Decision", "Talking point".
+func what(now time.Time, b Boss, it Item) string {
+	switch it.Kind {
+	case KindAction:
+		s := "Action for " + owner(it, b)
+		if d := dueOn(now, it.Due); d != "" {
+			s += ", " + d
+		}
+		return s
+	case KindPoint:
+		return "Talking point"
+	}
+	return capfirst(it.Kind)
 }
 
 func overdueBy(days int) string {

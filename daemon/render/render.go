@@ -84,6 +84,10 @@ type Item struct {
 	Created time.Time
 	Due     time.Time // zero if none
 	Done    time.Time // zero if open
+	// Source is the line of the user's email the item was read from, and
+	// Inferred says leadup guessed its kind or owner from the wording.
+	Source   string
+	Inferred bool
 }
 
 // BriefData is what a prep brief is made from.
@@ -258,8 +262,9 @@ func (r *Renderer) check() error {
 	}
 	c := SampleConfirm(now)
 	topic := c
-	topic.Meeting = Meeting{Location: c.Meeting.Location}
-	for _, d := range []ConfirmData{c, topic, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
+	topic.Kind, topic.Meeting = ConfirmTopics, Meeting{Location: c.Meeting.Location}
+	tooLate := ConfirmData{Kind: ConfirmTooLate, Meeting: c.Meeting, Boss: c.Boss, Now: c.Now, Subject: "x", Why: "it is old"}
+	for _, d := range []ConfirmData{c, topic, SampleCorrection(now), tooLate, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
 		if _, err := r.Confirm(d); err != nil {
 			return fmt.Errorf("check confirm with sample data: %w", err)
 		}
@@ -444,6 +449,7 @@ func prepItems(items []Item, boss Boss, loc *time.Location, order int) []Item {
 		if it.Text == "" {
 			continue
 		}
+		it.Source = oneline(it.Source)
 		it.Kind = strings.ToLower(oneline(it.Kind))
 		it.Owner = normalOwner(oneline(it.Owner), boss)
 		it.Created = it.Created.In(loc)

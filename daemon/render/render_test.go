@@ -99,6 +99,7 @@ func TestGolden(t *testing.T) {
 		{"notice", func() (Rendered, error) { return r.Notice(SampleNotice(now)) }},
 		{"notice-cancelled", func() (Rendered, error) { return r.Notice(cancelled) }},
 		{"confirm", func() (Rendered, error) { return r.Confirm(SampleConfirm(now)) }},
+		{"correction", func() (Rendered, error) { return r.Confirm(SampleCorrection(now)) }},
 		{"digest", func() (Rendered, error) { return r.Digest(SampleDigest(now)) }},
 		{"digest-empty", func() (Rendered, error) { return r.Digest(emptyDigest(SampleDigest(now))) }},
 	}
