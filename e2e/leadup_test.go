@@ -40,6 +40,14 @@ type world struct {
 // credentials, brief leads of lead and follow-ups after followup.
 func newWorld(t testing.TB, lead, followup string) *world {
 	t.Helper()
+	return newWorldMail(t, lead, followup, fmt.Sprintf(`from = "leadup <leadup@%[1]s>"
+to = "Me <%[2]s>"
+reply_to = "me+leadup-{token}@%[1]s"`, mailstack.Domain, mailstack.Me))
+}
+
+// newWorldMail is newWorld with mailSection as the [mail] table's keys.
+func newWorldMail(t testing.TB, lead, followup, mailSection string) *world {
+	t.Helper()
 	w := &world{stack: mailstack.Start(t), google: googletest.NewServer(), dir: t.TempDir()}
 	t.Cleanup(w.google.Close)
 	w.bin = buildLeadup(t)
@@ -69,9 +77,7 @@ before = [%q]
 after = %q
 
 [mail]
-from = "leadup <leadup@%[4]s>"
-to = "Me <%[5]s>"
-reply_to = "me+leadup-{token}@%[4]s"
+%[9]s
 
 [smtp]
 host = "127.0.0.1"
@@ -93,7 +99,8 @@ password_file = "mail-password"
 name = "Blake Boss"
 emails = [%[8]q]
 style = "Numbers first."
-`, w.google.Endpoint(), lead, followup, mailstack.Domain, mailstack.Me, w.stack.SubmissionPort, w.stack.IMAPPort, mailstack.Boss)), 0o600))
+`, w.google.Endpoint(), lead, followup, mailstack.Domain, mailstack.Me, w.stack.SubmissionPort, w.stack.IMAPPort, mailstack.Boss,
+		mailSection)), 0o600))
 	return w
 }
 
@@ -402,11 +409,15 @@ func textPart(t testing.TB, raw []byte) string {
 var replies atomic.Int64
 
 // reply is the user's answer to a follow-up, as a mail client writes it:
-// to its Reply-To, in its thread, with body as the text (lines joined with
+// to its Reply-To (or From), in its thread, with body as the text (lines joined with
 // CRLF). It returns the reply's Message-ID and the address it goes to.
 func reply(followup mailstack.Message, body string) (id, to string, msg []byte) {
 	id = fmt.Sprintf("<reply.%d.%d@%s>", replies.Add(1), time.Now().UnixNano(), mailstack.Domain)
 	to = bareAddress(followup.Header.Get("Reply-To"))
+	if to == "" {
+		// No reply_to configured: the client answers From.
+		to = bareAddress(followup.Header.Get("From"))
+	}
 	msg = fmt.Appendf(nil, "From: Me <%s>\r\nTo: %s\r\nSubject: Re: %s\r\nMessage-ID: %s\r\nIn-Reply-To: %s\r\nReferences: %s\r\n"+
 		"Date: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
 		mailstack.Me, to, followup.Subject, id, followup.MessageID, followup.MessageID, time.Now().Format(time.RFC1123Z),
