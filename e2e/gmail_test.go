@@ -35,7 +35,10 @@ accept_from = [%[1]q]`, mailstack.Me))
 	// A reply to the brief, before the meeting: a talking point for it.
 	briefReplyID, to, msg := reply(brief, "can we talk about the Q3 hiring freeze\n\nSent from my iPhone")
 	w.stack.Send(t, mailstack.Me, to, msg)
-	w.stack.WaitMessage(t, mailstack.Me, func(m mailstack.Message) bool { return m.InReplyTo == briefReplyID }, 20*time.Second)
+	pc := w.stack.WaitMessage(t, mailstack.Me, func(m mailstack.Message) bool { return m.InReplyTo == briefReplyID }, 20*time.Second)
+	if pt := textPart(t, pc.Raw); !strings.Contains(pt, "Q3 hiring freeze") || !strings.Contains(pt, "For next time") {
+		t.Errorf("the brief reply's confirmation should list the talking point:\n%s", pt)
+	}
 
 	followup := w.stack.WaitMessage(t, mailstack.Me, func(m mailstack.Message) bool {
 		return strings.HasPrefix(m.MessageID, "<leadup.followup.")
@@ -58,17 +61,15 @@ accept_from = [%[1]q]`, mailstack.Me))
 		t.Errorf("confirmation References = %q, want the follow-up's Message-ID in it", refs)
 	}
 
-	items := w.items(t)
 	var zahlen int64
-	texts := make([]string, 0, len(items))
+	items := w.items(t)
 	for _, it := range items {
-		texts = append(texts, it.Text)
 		if strings.Contains(it.Text, "Zahlen") {
 			zahlen = it.ID
 		}
 	}
-	if zahlen == 0 || !strings.Contains(strings.Join(texts, "|"), "Q3 hiring freeze") {
-		t.Fatalf("leadup items = %q, want the action from the reply and the talking point from the brief's reply", texts)
+	if zahlen == 0 {
+		t.Fatalf("leadup items = %+v, want the action from the reply", items)
 	}
 
 	// One line in reply to the confirmation fixes the owner.
