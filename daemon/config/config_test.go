@@ -74,7 +74,7 @@ func TestParseDefaults(t *testing.T) {
 		Brief:    Brief{Before: []time.Duration{time.Hour}, ChangeNotices: true},
 		Followup: Followup{After: 5 * time.Minute},
 		Mail:     Mail{Transport: TransportSMTP},
-		Reply:    Reply{Confirm: true, MaxSize: 2_000_000, TimeLimit: 5 * time.Second},
+		Reply:    Reply{Confirm: true, MaxSize: 2_000_000, TimeLimit: 5 * time.Second, DateOrder: DayFirst},
 		Digest:   Digest{Enabled: true, Weekly: Weekly{Day: time.Friday, Hour: 16}},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -615,7 +615,7 @@ func TestExampleConfigLoads(t *testing.T) {
 		!m.Password.IsSet() || m.Mailbox != "INBOX" || m.ProcessedMailbox != "" || !m.Idle || m.Poll != DefaultIMAPPoll || m.Timeout != DefaultIMAPTimeout {
 		t.Errorf("Load(config.example.toml): imap = %+v", m)
 	}
-	if r := cfg.Reply; r != (Reply{Confirm: true, MaxSize: DefaultReplyMaxSize, TimeLimit: DefaultReplyTimeLimit}) {
+	if r := cfg.Reply; r != (Reply{Confirm: true, MaxSize: DefaultReplyMaxSize, TimeLimit: DefaultReplyTimeLimit, DateOrder: DayFirst}) {
 		t.Errorf("Load(config.example.toml): reply = %+v", r)
 	}
 	if cfg.NeedsGoogleMailScope() {
