@@ -10,6 +10,12 @@ import (
 	"github.com/leadup/leadup/e2e/mailstack"
 )
 
+// gmailMail is the [mail] table of the commonest setup: leadup sends as the
+// user, to the user, and takes replies from the user, with no reply_to.
+func gmailMail() string {
+	return fmt.Sprintf("from = \"Me <%[1]s>\"\nto = \"Me <%[1]s>\"\naccept_from = [%[1]q]", mailstack.Me)
+}
+
 // TestGmailStyleSetup runs the commonest setup, where leadup sends as the
 // user, to the user, and reads the user's replies from the same mailbox:
 // mail.from == mail.to == accept_from, and no reply_to, so a reply's token
@@ -17,9 +23,7 @@ import (
 // mailbox from the user's address; the user's replies, typed on a phone,
 // must be logged all the same, and leadup's own emails left unread.
 func TestGmailStyleSetup(t *testing.T) {
-	w := newWorldMail(t, "20s", "2s", fmt.Sprintf(`from = "Me <%[1]s>"
-to = "Me <%[1]s>"
-accept_from = [%[1]q]`, mailstack.Me))
+	w := newWorldMail(t, "20s", "2s", gmailMail())
 	start := time.Now().Truncate(time.Second).Add(25 * time.Second)
 	w.meeting("gmail", "Budget sync", start, 5*time.Second)
 	p := w.start(t)

@@ -28,8 +28,10 @@ var parseReplyCommand = command{
 	help: `Reads one email (FILE, or standard input) and prints, as JSON, what leadup
 would log from it: the text you wrote (quotes, attributions, signatures and
 boilerplate removed), decisions, action items with owner and due date,
-feedback, notes, topics for next time, and the item numbers marked done.
-Nothing is stored or sent.
+feedback, notes, topics for next time, and the item numbers marked done;
+then every item in the order written, with the line it came from and whether
+leadup guessed its kind or owner from the wording, and the lines it could not
+place. Nothing is stored or sent.
 
 With -config it knows your bosses' names (for owners) and your time zone (for
 due dates); without, owners stay as written and dates resolve in UTC.`,
@@ -51,6 +53,20 @@ type parseJSON struct {
 	Notes     []string     `json:"notes"`
 	Topics    []string     `json:"topics"`
 	Done      []int        `json:"done"`
+	// Items are all of the above but Done, in the order written, each
+	// with the line it came from and whether its kind or owner was
+	// guessed from the wording.
+	Items    []itemJSON `json:"items"`
+	Unplaced []string   `json:"unplaced"`
+}
+
+type itemJSON struct {
+	Kind     string  `json:"kind"`
+	Text     string  `json:"text"`
+	Owner    string  `json:"owner,omitempty"`
+	Due      *string `json:"due,omitempty"`
+	Source   string  `json:"source"`
+	Inferred bool    `json:"inferred"`
 }
 
 type actionJSON struct {
@@ -119,6 +135,15 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 		Feedback: nonNil(p.Texts(grammar.Feedback)), Notes: nonNil(p.Texts(grammar.Note)), Topics: nonNil(p.Texts(grammar.Topic)), Done: p.Done}
 	if out.Done == nil {
 		out.Done = []int{}
+	}
+	out.Items, out.Unplaced = []itemJSON{}, nonNil(p.Unplaced)
+	for _, it := range p.Items {
+		ij := itemJSON{Kind: string(it.Kind), Text: it.Text, Owner: it.Owner, Source: it.Source, Inferred: it.Inferred}
+		if it.Due != nil {
+			s := it.Due.String()
+			ij.Due = &s
+		}
+		out.Items = append(out.Items, ij)
 	}
 	for _, a := range p.Of(grammar.Action) {
 		aj := actionJSON{Text: a.Text, Owner: a.Owner}
