@@ -46,7 +46,7 @@ func (c *composer) Compose(ctx context.Context, j schedule.Job) (outbox.Message,
 }
 
 // content renders a job's subject, text and HTML, and mints the reply token
-// a follow-up carries.
+// a brief or a follow-up carries.
 func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (render.Rendered, string, error) {
 	if j.Kind == outbox.KindDigest {
 		d, err := c.digestData(ctx, j, now)
