@@ -89,11 +89,20 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 		return err
 	}
 
-	id := "leadup.confirm." + idHash(msg.MessageID) + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
+	// The Message-ID carries the token, so that a reply brings it back
+	// even without a reply_to address. Both derive from the reply alone
+	// (its Message-ID, and its Date or the meeting's end for the expiry), so
+	// a reply processed again gets the same confirmation, queued once.
 	now := c.now()
+	id := "leadup.confirm." + idHash(msg.MessageID) + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
 	token := ""
 	if res.Outcome != ingest.TooLate {
-		token = c.tokens.Mint(outbox.TokenSubject(outbox.KindConfirm, m.Key, msg.MessageID), now.Add(ReplyWindow))
+		base := m.Event.End
+		if msg.Date.Before(now.Add(time.Hour)) { // not a wrong clock's far future
+			base = later(msg.Date, base)
+		}
+		token = c.tokens.Mint(outbox.TokenSubject(outbox.KindConfirm, m.Key, msg.MessageID), base.Add(ReplyWindow))
+		id = "leadup.confirm." + token + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
 	}
 	em := mail.Message{
 		From:      c.cfg.Mail.From,

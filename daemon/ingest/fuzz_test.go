@@ -22,17 +22,26 @@ func FuzzReadAndParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("From: a@b\r\n\r\nDecisions:\r\n- x by Friday\r\ndone 12\r\n"))
+	f.Add([]byte("From: a@b\r\n\r\n7 owner Priya\r\n7 due 12/11\r\nundo 3\r\nundo\r\n4: new text\r\nPriya will send it by next Tue\r\n"))
 	loc, _ := time.LoadLocation("Europe/Berlin")
-	opts := grammar.Options{BossNames: []string{"Dana Whitfield"}, Now: time.Date(2026, 11, 24, 10, 0, 0, 0, loc), Location: loc}
+	opts := grammar.Options{BossNames: []string{"Dana Whitfield"}, People: []string{"Priya Nair <priya@example.com>", "jo@example.com"},
+		Now: time.Date(2026, 11, 24, 10, 0, 0, 0, loc), Location: loc}
+	confirm := opts
+	confirm.Confirmation, confirm.DateOrder = true, grammar.MonthFirst
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		msg, err := reply.Extract(raw, reply.Options{MaxSize: 1 << 20, Deadline: 2 * time.Second, TemplateHeadings: ingest.TemplateHeadings})
 		if err != nil {
 			return
 		}
-		log := grammar.Parse(msg.Text, opts)
-		for _, a := range log.Of(grammar.Action) {
-			if a.Owner == "" {
-				t.Errorf("an action without an owner: %+v", a)
+		for _, o := range []grammar.Options{opts, confirm} {
+			log := grammar.Parse(msg.Text, o)
+			for _, a := range log.Of(grammar.Action) {
+				if a.Owner == "" {
+					t.Errorf("an action without an owner: %+v", a)
+				}
+			}
+			if len(log.Corrections) > 0 && !o.Confirmation {
+				t.Errorf("corrections read outside a reply to a confirmation: %+v", log.Corrections)
 			}
 		}
 	})

@@ -248,9 +248,10 @@ var (
 
 // answered finds the leadup email msg answers: through a reply token in
 // In-Reply-To or References (leadup's Message-IDs carry it) or in an
-// address of leadup's reply address (its plus-tag does). A token whose MAC
-// fails, or a reference to a follow-up or confirmation (whose IDs always
-// carry one) with none, is errBadToken.
+// address of leadup's reply domain (its plus-tag does). The direct parent
+// (In-Reply-To) is tried first. A token whose MAC fails, or a reference to a
+// follow-up (whose IDs always carry one) with none, is errBadToken, unless
+// another reference verifies.
 func (in *Ingester) answered(ctx context.Context, msg *reply.Message) (answer, error) {
 	var a answer
 	var places []string
@@ -262,7 +263,8 @@ func (in *Ingester) answered(ctx context.Context, msg *reply.Message) (answer, e
 		}
 		a.kind = kind
 		cands := replytoken.Candidates(id)
-		if len(cands) == 0 && (kind == outbox.KindFollowup || kind == outbox.KindConfirm) {
+		if len(cands) == 0 && kind == outbox.KindFollowup {
+			// Follow-up IDs have always carried their token.
 			tampered = true
 		}
 		places = append(places, cands...)
