@@ -24,6 +24,7 @@ type node struct {
 	style    string // lower-cased, spaces removed
 	typ      string // lower-cased type attribute (blockquote type=cite)
 	smart    string // data-smartmail
+	marker   string // data-marker (Zimbra's "__DIVIDER__"), lower-cased
 	parent   *node
 	next     *node // next sibling
 	children []*node
@@ -125,6 +126,8 @@ func parseHTML(src string, b *budget) (*node, error) {
 					n.typ = strings.ToLower(string(v))
 				case "data-smartmail":
 					n.smart = strings.ToLower(string(v))
+				case "data-marker":
+					n.marker = strings.ToLower(string(v))
 				}
 			}
 			stack = implicitEnd(stack, n.tag)
@@ -267,7 +270,7 @@ func (c *converter) classify(n *node) action {
 		return drop
 	}
 	switch n.id {
-	case "divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container":
+	case "divrplyfwdmsg", "appendonsend", "mail-editor-reference-message-container", "olk_src_body_section":
 		// Outlook (desktop, web, mobile): the reply header and the
 		// original below it, not quoted.
 		return stop
@@ -310,10 +313,15 @@ func (c *converter) classify(n *node) action {
 		}
 		return render
 	}
-	if n.tag == atom.Div && (strings.Contains(n.style, "border-top:solid") || strings.Contains(n.style, "border-style:solidnonenone")) &&
+	if n.tag == atom.Hr && (n.id == "zwchr" || n.marker == "__divider__") {
+		// Zimbra: the rule above its header block and the original.
+		return stop
+	}
+	if n.tag == atom.Div && (strings.Contains(n.style, "border-top:solid") || strings.Contains(n.style, "border-style:solidnonenone") ||
+		strings.Contains(n.style, "border-top-style:solid")) &&
 		startsWithHeaderField(n) {
-		// Outlook desktop and mobile: a rule above "From: … Sent: …", then
-		// the original, unquoted.
+		// Outlook desktop and mobile, Windows Mail: a rule above "From: …
+		// Sent: …", then the original, unquoted.
 		return stop
 	}
 	return render
@@ -342,7 +350,8 @@ func hasDescendant(n *node, tag atom.Atom, depth int) bool {
 }
 
 // startsWithHeaderField reports whether the text of n begins like a reply
-// header block ("From:", "Von:", "De :"…).
+// header block ("From:", "Von:", "De :", "От:"…), in any language
+// headerFieldNames knows.
 func startsWithHeaderField(n *node) bool {
 	var sb strings.Builder
 	var collect func(*node, int)
@@ -360,7 +369,8 @@ func startsWithHeaderField(n *node) bool {
 	}
 	collect(n, 0)
 	s := strings.TrimSpace(strings.ReplaceAll(sb.String(), "\u00a0", " "))
-	return fromFieldRe.MatchString(s)
+	kind, _ := headerField(s)
+	return kind != 0
 }
 
 func (c *converter) walk(n *node) {
