@@ -57,25 +57,38 @@ func attribution(lines []line, i int) attributionMatch {
 	if t == "" || len(t) > maxMarkerLength {
 		return attributionMatch{}
 	}
+	if !hasOpener(t) {
+		// Checked first: "Sounds good On Tue, … <dana@…> wrote:" is also
+		// a "<someone> <address> wrote:" line as a whole.
+		if keep, ok := sharedAttribution(t); ok {
+			return attributionMatch{n: 1, keep: keep}
+		}
+	}
 	if ok, nq := isAttribution(t); ok {
 		return attributionMatch{n: 1, needQuote: nq}
 	}
-	if startsLikeAttribution(t) {
-		joined := t
-		for k := 1; k < maxAttributionLines && i+k < len(lines); k++ {
-			next := lines[i+k]
-			nt := strings.TrimSpace(next.text)
-			if next.depth > 0 || nt == "" || len(joined)+len(nt) >= maxMarkerLength {
+	if !startsLikeAttribution(t) {
+		return attributionMatch{}
+	}
+	joined := t
+	for k := 1; k < maxAttributionLines && i+k < len(lines); k++ {
+		next := lines[i+k]
+		nt := strings.TrimSpace(next.text)
+		if next.depth > 0 {
+			// The ">" that closes a wrapped "<address" is read as a
+			// quote marker: "<dana@example.com" then ">:" or ">".
+			if next.depth > 1 || strings.LastIndexByte(joined, '<') < strings.LastIndexByte(joined, '>') || len(nt) > 1 {
 				break
 			}
-			joined += " " + nt
-			if ok, nq := isAttribution(joined); ok {
-				return attributionMatch{n: k + 1, needQuote: nq}
-			}
+			nt = ">" + nt
 		}
-	}
-	if keep, ok := sharedAttribution(t); ok {
-		return attributionMatch{n: 1, keep: keep}
+		if nt == "" || len(joined)+len(nt) >= maxMarkerLength {
+			break
+		}
+		joined += " " + nt
+		if ok, nq := isAttribution(joined); ok {
+			return attributionMatch{n: k + 1, needQuote: nq}
+		}
 	}
 	return attributionMatch{}
 }
@@ -200,7 +213,10 @@ func endingVerb(s string) string {
 // midVerbs are the verbs of attributions that name the writer after the
 // verb: "Am 24.11.26 um 17:05 schrieb Dana:", "Op 12 dec. 2016 19:05
 // schreef Dana <…>:", "Den 8. jun. 2015 kl. 21.21 skrev Dana <…>:".
-var midVerbs = []string{" schrieb ", " schreef ", " skrev ", " verzond "}
+// Apple Mail writes "Dana kirjoitti 24.11.2026 kello 17.05:" in Finnish
+// and "Wiadomość napisana przez Dana <…> w dniu 24.11.2026, o godz.
+// 17:05:" in Polish.
+var midVerbs = []string{" schrieb ", " schreef ", " skrev ", " verzond ", " kirjoitti ", "napisana przez "}
 
 func hasMidVerb(s string) bool {
 	for _, v := range midVerbs {
@@ -261,13 +277,28 @@ func sharedAttribution(s string) (string, bool) {
 				continue
 			}
 			if ok, nq := isAttribution(s[p:]); ok && !nq {
-				if keep := strings.TrimRight(s[:p], " -"); keep != "" {
+				if keep := strings.TrimRight(s[:p], " -"); keep != "" && !nameLike(keep) {
 					return keep, true
 				}
 			}
 		}
 	}
 	return "", false
+}
+
+// nameLike reports text that may be the start of a name ("Tran Le Van
+// <tran@…> wrote:") rather than a reply: no word in lower case and no
+// closing punctuation.
+func nameLike(s string) bool {
+	if r, _ := utf8.DecodeLastRuneInString(s); strings.ContainsRune(".!?:;)", r) {
+		return false
+	}
+	for _, w := range strings.Fields(s) {
+		if strings.ToLower(w) == w && strings.ToUpper(w) != w {
+			return false
+		}
+	}
+	return true
 }
 
 // quoteFollows reports whether the first non-blank line from i is quoted.

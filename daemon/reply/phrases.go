@@ -209,6 +209,9 @@ var deviceWords = lowerSet(
 	"aol", "typeapp", "bluemail", "spark", "airmail", "mailbox", "superhuman", "newton", "edison", "k-9",
 	"device", "phone", "cell", "mobilgerät", "mobiltelefon", "mobilní", "telefon", "телефона", "смартфона",
 	"айфона", "windows", "posta", "poczta", "e-post", "pošta", "sähköposti", "почта", "пошта",
+	// inflected: Polish "z iPhone'a", Czech "z iPhonu", Finnish "iPhonesta"
+	"iphone'a", "iphone’a", "ipada", "androida", "smartfona", "telefonu", "iphonu", "ipadu",
+	"iphonesta", "ipadista", "puhelimesta", "androidista",
 )
 
 // sigRule is one family of device signatures: lines that begin with
