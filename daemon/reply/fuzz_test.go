@@ -19,7 +19,28 @@ func FuzzExtract(f *testing.F) {
 		}
 		f.Add(raw)
 	}
+	for _, file := range importedCorpus(f) {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	// The shapes of the marker tests, each in a minimal message.
+	for _, body := range []string{
+		"ok\r\n\r\n2026-11-24 11:28 GMT+01:00 Dana Reyes\r\n<dana@contoso.com\r\n>:\r\n\r\n> x",
+		"Sounds good On Tue, Nov 24, 2026 at 5:05 PM Dana <dana@contoso.com> wrote:\r\n> x",
+		"ok\r\n---- Dana wrote ----\r\n> x\r\n- Le 2026-11-24 23:25, Dana a écrit :\r\n",
+		"ok\r\n*From:* a\r\n*Sent:* 1\r\n*To:* b\r\n*Subject:* c\r\n",
+		"ok\r\n\r\n差出人: a@b\r\n送信日時: 2026年11月24日\r\n",
+		"ok\r\nᐧ\r\nSent from my iPhone\r\n> a long quoted line that the client wrapped without repeating its marker\r\nrest\r\n> x",
+		"ok\r\n____________________\r\nΑπό: x\r\n__\r\nlist mailing list",
+		"Dana <dana@contoso.com> ezt írta (időpont: 2026. nov.\r\n24., K, 17:05):\r\n> x",
+	} {
+		f.Add([]byte("From: a@b\r\n\r\n" + body))
+	}
 	f.Add([]byte("From: a@b\r\nContent-Type: text/html\r\n\r\n<blockquote><ul><li>x<ol><li>y</blockquote>"))
+	f.Add([]byte("From: a@b\r\nContent-Type: text/html\r\n\r\n<div>ok</div><hr data-marker=\"__DIVIDER__\"><span id=OLK_SRC_BODY_SECTION>x</span><div style=\"border-top-style: solid\">От: a</div>"))
 	f.Add([]byte("From: a@b\r\nContent-Type: text/plain; format=flowed; delsp=yes\r\n\r\n> a \r\n>> b \r\n-- \r\n"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, err := Extract(raw, Options{TemplateHeadings: templateHeadings})

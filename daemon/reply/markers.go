@@ -154,8 +154,8 @@ func isAttribution(s string) (ok, needQuote bool) {
 		return false, false
 	}
 	last, _ := utf8.DecodeLastRuneInString(core)
-	if !colon && !dashed && last != '>' && !unicode.IsLetter(last) {
-		return false, false
+	if !colon && !dashed && last != '>' && !(unicode.IsLetter(last) && hasOpener(core)) {
+		return false, false // only "On … wrote" and "2011/4/7 Dana <…>" go without
 	}
 	at := strings.IndexByte(core, '@') >= 0
 	clock := hasClock(core)
