@@ -457,7 +457,8 @@ func isDeviceSignature(s string) bool {
 	if i := strings.Index(s, "http"); i > 0 {
 		s, link = s[:i], true
 	}
-	s = strings.TrimRight(s, " <([.!")
+	// "&lt;" is the "<" of a link in a text part made from escaped HTML.
+	s = strings.TrimRight(strings.TrimSuffix(s, "&lt;"), " <([.!")
 	if len(s) < 4 {
 		return false
 	}
