@@ -56,11 +56,11 @@ type parseJSON struct {
 	// Items are all of the above but Done, in the order written, each
 	// with the line it came from and whether its kind or owner was
 	// guessed from the wording.
-	Items    []itemJSON `json:"items"`
-	Unplaced []string   `json:"unplaced"`
+	Items    []parsedItemJSON `json:"items"`
+	Unplaced []string         `json:"unplaced"`
 }
 
-type itemJSON struct {
+type parsedItemJSON struct {
 	Kind     string  `json:"kind"`
 	Text     string  `json:"text"`
 	Owner    string  `json:"owner,omitempty"`
@@ -136,9 +136,9 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 	if out.Done == nil {
 		out.Done = []int{}
 	}
-	out.Items, out.Unplaced = []itemJSON{}, nonNil(p.Unplaced)
+	out.Items, out.Unplaced = []parsedItemJSON{}, nonNil(p.Unplaced)
 	for _, it := range p.Items {
-		ij := itemJSON{Kind: string(it.Kind), Text: it.Text, Owner: it.Owner, Source: it.Source, Inferred: it.Inferred}
+		ij := parsedItemJSON{Kind: string(it.Kind), Text: it.Text, Owner: it.Owner, Source: it.Source, Inferred: it.Inferred}
 		if it.Due != nil {
 			s := it.Due.String()
 			ij.Due = &s
