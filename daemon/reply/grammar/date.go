@@ -80,3 +80,48 @@ func validDate(y int, m time.Month, d int) bool {
 	}
 	return dateOf(time.Date(y, m, d, 12, 0, 0, 0, time.UTC)) == Date{y, m, d}
 }
+
+// addMonths is d n months later, on the month's last day if it is shorter:
+// a month from 31 January is the last day of February.
+func (d Date) addMonths(n int) Date {
+	last := lastDay(d.Year, d.Month+time.Month(n))
+	return Date{last.Year, last.Month, min(d.Day, last.Day)}
+}
+
+// lastDay is the last day of month m of year y; m may run past December.
+func lastDay(y int, m time.Month) Date {
+	return dateOf(time.Date(y, m+1, 0, 12, 0, 0, 0, time.UTC))
+}
+
+// exactDate is y-m-d if that is a real day.
+func exactDate(y int, m time.Month, d int) (Date, bool) {
+	if !validDate(y, m, d) {
+		return Date{}, false
+	}
+	return Date{y, m, d}, true
+}
+
+// nextDate is the first mon/day on or after today: in late December,
+// "Jan 5" is next year's. Eight years always reach a 29 February.
+func nextDate(today Date, mon time.Month, day int) (Date, bool) {
+	for y := today.Year; y <= today.Year+8; y++ {
+		d := Date{y, mon, day}
+		if validDate(y, mon, day) && !d.before(today) {
+			return d, true
+		}
+	}
+	return Date{}, false
+}
+
+// nextDay is the first day numbered day on or after today: "the 3rd" on
+// 24 November is 3 December, "the 31st" on 1 April is 31 May.
+func nextDay(today Date, day int) (Date, bool) {
+	for k := range 3 {
+		first := dateOf(time.Date(today.Year, today.Month+time.Month(k), 1, 12, 0, 0, 0, time.UTC))
+		d := Date{first.Year, first.Month, day}
+		if validDate(d.Year, d.Month, day) && !d.before(today) {
+			return d, true
+		}
+	}
+	return Date{}, false
+}
