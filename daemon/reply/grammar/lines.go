@@ -15,18 +15,13 @@ var (
 	// checkboxRe is a Markdown task box: "[ ]", "[x]", "[X]".
 	checkboxRe = regexp.MustCompile(`^\[( ?|x|X)\](?: +|$)`)
 
-	// Closing open items: "done 12", "Done: #12, 14", "closed #12",
-	// "#12 and #14 done". ids is a list of numbers joined by commas, "&",
-	// "and" or spaces; up to nine digits so that every id fits an int.
-	idsPat     = `\[?#?\d{1,9}\]?(?:(?: *, *| *& *| +and +| +)\[?#?\d{1,9}\]?)*`
-	idsRe      = regexp.MustCompile(`^` + idsPat + `$`)
-	doneRe     = regexp.MustCompile(`(?i)^(?:done|closed) *[:\-–]? *(` + idsPat + `)$|^(` + idsPat + `) *[:\-–]? *(?:(?:is|are) +)?(?:done|closed)$`)
-	bareDoneRe = regexp.MustCompile(`(?i)^(?:done|closed)[ :#\-–\d,&]*$`)
+	// idsRe is a list of ids after a ticked box: "[x] #12", "[x] 12, 14".
+	idsRe = regexp.MustCompile(`^\[?#?\d{1,9}\]?(?:(?: *, *| *& *| +and +| +)\[?#?\d{1,9}\]?)*$`)
 
 	// Template leftovers that may survive when quoted text is kept: the open
 	// items ("- [12] Send Dana the plan (you, 4 days overdue)"), the list's
 	// title, the greeting and the instructions.
-	openItemRe  = regexp.MustCompile(`^(?:[-*•–] *)?\[\d+\] +\S`)
+	openItemRe  = regexp.MustCompile(`^(?:[-*•–] *)?\[(\d{1,9})\] +(\S.*)$`)
 	stillOpenRe = regexp.MustCompile(`(?i)^still open with .*\(reply .*\) *:?$`)
 	templateRe  = regexp.MustCompile(`(?i)write under the headings|note it down while it is fresh`)
 
@@ -42,8 +37,8 @@ var (
 		`)([ ,!.].*)?$`)
 
 	// selfRe is an owner prefix meaning the user: "me:", "I:", "@me",
-	// "I'll", "I will".
-	selfRe = regexp.MustCompile(`(?i)^(?:(?:me|i) *:|@me\b *[:,]?|i['’]ll\b|i +will\b) *`)
+	// "I'll", "I will", and "me" in the other languages ("moi:", "ich:").
+	selfRe = regexp.MustCompile(`(?i)^(?:(?:me|i|moi|ich|yo|io|ik|eu) *:|@me\b *[:,]?|i['’]ll\b|i +will\b) *`)
 	// atRe is an @handle owner prefix: "@jordan", "@priya.nair:".
 	atRe = regexp.MustCompile(`^@([\p{L}\p{N}_][\p{L}\p{N}._\-]*) *[:,]?(?: +|$)`)
 	// nameRe is a "Name:" owner prefix: one to three words of letters (with
@@ -73,47 +68,54 @@ func stripBullet(t string) (body string, checked bool) {
 	return body, checked
 }
 
-// doneIDs reads a line that closes open items: "done 12", "done #12",
-// "Done: 12, 14", "done 12 and 14", "closed #12", "#12 done", or a ticked
-// box with ids only ("[x] #12").
-func doneIDs(body string, checked bool) ([]int, bool) {
+// tickedIDs reads the ids after a ticked box: "[x] #12", "[x] 12, 14".
+func tickedIDs(body string, out []int) ([]int, bool) {
 	s := strings.TrimRight(body, ".,;:! ")
-	if s == "" || !strings.ContainsRune("dDcC#[0123456789", rune(s[0])) {
-		// Most lines start with none of "done", "closed", "#12", "[12]", "12".
-		return nil, false
+	if !idsRe.MatchString(s) {
+		return out, false
 	}
-	var ids string
-	if checked {
-		if !idsRe.MatchString(s) {
-			return nil, false
-		}
-		ids = s
-	} else {
-		m := doneRe.FindStringSubmatch(s)
-		if m == nil {
-			return nil, false
-		}
-		ids = m[1] + m[2]
-	}
-	var out []int
-	for f := range strings.FieldsFuncSeq(ids, func(r rune) bool { return r < '0' || r > '9' }) {
-		n, err := strconv.Atoi(f)
-		if err == nil {
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(f); err == nil {
 			out = append(out, n)
 		}
 	}
 	return out, len(out) > 0
 }
 
-// isBareDone reports a closing that names no item it can read: "done",
-// "Done.", "done #", "done 1234567890123".
-func isBareDone(body string) bool {
-	return bareDoneRe.MatchString(strings.TrimRight(body, ".,;:! "))
+// openItem reads a line of the follow-up's list of open items: "- [12]
+// Send Dana the plan (you, 4 days overdue)". rest is what the user may
+// have typed after it ("done"): the text after its last bracket, or all of
+// it when it has none ("[12] done").
+func openItem(t string) (id int, rest string, ok bool) {
+	m := openItemRe.FindStringSubmatch(t)
+	if m == nil {
+		return 0, "", false
+	}
+	id, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, "", false
+	}
+	rest = m[2]
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return id, strings.TrimLeft(rest, " -–—:"), true
+}
+
+// openItemID is the id of an open item's line.
+func openItemID(t string) (int, bool) {
+	id, _, ok := openItem(t)
+	return id, ok
 }
 
 // isLeftover reports a line of the follow-up template itself.
 func isLeftover(t string) bool {
-	return openItemRe.MatchString(t) || stillOpenRe.MatchString(t) || templateRe.MatchString(t)
+	if openItemRe.MatchString(t) || stillOpenRe.MatchString(t) {
+		return true
+	}
+	// The instructions are long and rare: look for them only in a line
+	// with one of their words.
+	return (strings.Contains(t, "eadings") || strings.Contains(t, "resh")) && templateRe.MatchString(t)
 }
 
 // isClosing reports a sign-off line such as "Thanks,", "Best, Sam" or
@@ -167,63 +169,6 @@ func wordCountOver(s string, n int) bool {
 	return false
 }
 
-// heading reads a heading line: "Decisions", "decisions:", "## Action
-// items", "**Next time:**", "__Feedback__", and "Decisions: ship on March 3",
-// whose text after the colon is the section's first item.
-func (p *parser) heading(t string) (sec section, rest string, ok bool) {
-	s := strings.TrimLeft(strings.TrimLeft(t, "#"), " ")
-	s = unbold(s)
-	name, rest, _ := strings.Cut(s, ":")
-	sec, ok = p.sectionFor(fold(name))
-	if !ok {
-		return section{}, "", false
-	}
-	return sec, strings.TrimSpace(rest), true
-}
-
-// unbold removes the first pair of ** or __ around the start of s:
-// "**Decisions:** ship" and "**Decisions**: ship" both become
-// "Decisions: ship".
-func unbold(s string) string {
-	for _, m := range [...]string{"**", "__"} {
-		if inner, ok := strings.CutPrefix(s, m); ok {
-			if i := strings.Index(inner, m); i >= 0 {
-				return strings.TrimSpace(inner[:i]) + inner[i+len(m):]
-			}
-		}
-	}
-	return s
-}
-
-// sectionFor maps a folded heading name to its section.
-func (p *parser) sectionFor(name string) (section, bool) {
-	switch name {
-	case "decisions", "decided", "decision":
-		return section{kind: kindDecisions}, true
-	case "action items", "actions", "action", "to do", "todo", "to-do", "next steps",
-		"my action items", "my actions", "mine":
-		return section{kind: kindActions, owner: OwnerMe}, true
-	case "feedback":
-		return section{kind: kindFeedback}, true
-	case "notes", "note":
-		return section{kind: kindNotes}, true
-	case "next time", "topics", "for next meeting", "for next time", "talking points", "agenda":
-		return section{kind: kindTopics}, true
-	}
-	boss := section{kind: kindActions, owner: OwnerBoss}
-	if who, ok := strings.CutPrefix(name, "for "); ok && p.boss[who] {
-		return boss, true
-	}
-	for _, suffix := range [...]string{"'s action items", "'s actions", "' action items", "' actions", " action items", " actions"} {
-		// "Dana's action items", "Dana Whitfield's actions", "Boss action
-		// items", and "Chris' actions" for a name ending in s.
-		if who, ok := strings.CutSuffix(name, suffix); ok && p.boss[who] {
-			return boss, true
-		}
-	}
-	return section{}, false
-}
-
 // owner reads an owner prefix at the start of an action: "me:", "I:", "I'll",
 // "I will", "@me" mean the user; "Name:" or "@name" a person, the boss if the
 // name is one of the boss's. It returns the text after the prefix.
@@ -240,7 +185,7 @@ func (p *parser) owner(s string) (owner, rest string, ok bool) {
 	if m := nameRe.FindStringSubmatchIndex(s); m != nil {
 		name := s[m[2]:m[3]]
 		if f := fold(name); !notOwner(f) {
-			if _, heading := p.sectionFor(f); !heading {
+			if _, heading := p.sectionFor(name, true); !heading {
 				return p.person(name, false), s[m[1]:], true
 			}
 		}
@@ -261,7 +206,7 @@ func (p *parser) person(name string, handle bool) string {
 		}, f)
 	}
 	switch {
-	case f == "me":
+	case meWords[f]:
 		return OwnerMe
 	case p.boss[f], p.boss[strings.ReplaceAll(f, " ", "")]:
 		return OwnerBoss
@@ -280,7 +225,7 @@ func notOwner(f string) bool {
 	return false
 }
 
-// names is a set of folded names that mean the boss.
+// names is a set of folded names: the boss's, or the other attendees'.
 type names map[string]bool
 
 // newNames builds the set from Options.BossNames: each name, its first word,
@@ -301,9 +246,46 @@ func newNames(list []string) names {
 	return n
 }
 
-// fold makes a name or heading comparable: lower case, one space between
-// words, a plain apostrophe.
-func fold(s string) string {
-	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
-	return strings.Join(strings.Fields(s), " ")
+// newPeople builds the set of the other attendees' names from
+// Options.People ("Priya Nair <priya@example.com>", "Sam", or
+// "jordan.lee@example.com"): each full name, its first word, the name
+// without spaces, and the address's local part with its dots as spaces
+// ("jordan lee") and without ("jordan.lee"), and its first part ("jordan").
+func newPeople(list []string) names {
+	n := names{}
+	addName := func(f string) {
+		if len(f) < 2 || meWords[f] || notNames[f] || f == OwnerBoss {
+			return
+		}
+		n[f] = true
+	}
+	for _, s := range list {
+		name, addr := s, ""
+		if i := strings.IndexByte(s, '<'); i >= 0 {
+			name, addr = s[:i], strings.TrimSuffix(strings.TrimSpace(s[i+1:]), ">")
+		} else if strings.Contains(s, "@") {
+			name, addr = "", s
+		}
+		name = strings.Trim(strings.TrimSpace(name), `"'`)
+		if last, first, ok := strings.Cut(name, ","); ok {
+			// "Lee, Jordan".
+			name = strings.TrimSpace(first) + " " + strings.TrimSpace(last)
+		}
+		if f := fold(name); f != "" {
+			addName(f)
+			addName(strings.ReplaceAll(f, " ", ""))
+			if first, _, ok := strings.Cut(f, " "); ok {
+				addName(first)
+			}
+		}
+		if local, _, ok := strings.Cut(fold(addr), "@"); ok && local != "" {
+			addName(local)
+			spaced := strings.Join(strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' }), " ")
+			addName(spaced)
+			if first, _, ok := strings.Cut(spaced, " "); ok {
+				addName(first)
+			}
+		}
+	}
+	return n
 }

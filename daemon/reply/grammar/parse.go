@@ -67,12 +67,20 @@ type Item struct {
 	Owner string
 	// Due is an action's due date; nil if it has none.
 	Due *Date
-	// Source is the line (or lines) the item came from, as typed, for the
-	// confirmation to quote.
+	// Source is the line (or lines, for an item continued on indented
+	// lines) the item came from, as typed with its spaces collapsed, for
+	// the confirmation to quote: the whole line, heading and bullet
+	// included ("Decisions: ship it", "- send deck by Fri"). The items of
+	// one line of several sentences share it.
 	Source string
 	// Inferred reports that Parse guessed the item's kind or owner from its
-	// wording ("Dana will send…", "we agreed…") rather than reading it under
-	// a heading or after an explicit prefix ("Dana:", "d:").
+	// wording rather than reading it under a heading or after an explicit
+	// prefix: a sentence outside any heading sorted by a phrase ("Dana will
+	// send…", "we agreed…", "she wants…"), or an action under an action
+	// heading whose owner only its wording names ("Dana will send…", "…
+	// (Priya)"). A sentence that no phrase sorts is a note, not inferred;
+	// a label ("me: …", "decision: …", "feedback: …") or a short prefix
+	// ("d:") is read, not guessed.
 	Inferred bool
 }
 
@@ -85,8 +93,11 @@ type Log struct {
 	// confirmation email to show back: "done" without a number, an owner
 	// with no task ("Jordan:"), a due date with no task.
 	Unplaced []string
-	// Corrections are the fixes a reply to a confirmation asks for, in
-	// order; only with Options.Confirmation.
+	// Corrections are the fixes a reply to a confirmation asks for, one a
+	// line ("7 owner Dana"), in order, one per item a line names ("7, 9
+	// owner Dana" is two); only with Options.Confirmation. A line that
+	// reads as a correction but cannot be read ("7 owner") goes to
+	// Unplaced instead.
 	Corrections []Correction
 }
 
@@ -143,7 +154,10 @@ const (
 type kind int
 
 const (
-	kindNotes kind = iota
+	// kindNone is the text before any heading, sorted line by line by what
+	// it says.
+	kindNone kind = iota
+	kindNotes
 	kindDecisions
 	kindActions
 	kindFeedback
@@ -162,16 +176,39 @@ type pending struct {
 	indent int
 	sec    section
 	parts  []string // bullet-stripped text of each line
-	raw    []string // each line as typed, for Unplaced
+	raw    []string // each line as typed, for Source and Unplaced
+	// afterQ: the line above was a question ("Q: …"), so "A:" is its
+	// answer, not an action.
+	afterQ bool
 }
 
 type parser struct {
-	boss names
-	due  dueContext
-	sec  section
-	item *pending
-	seen map[int]bool
-	log  Log
+	boss    names
+	people  names
+	due     dueContext
+	confirm bool
+	sec     section
+	// inline: the section was started by a heading with text after it
+	// ("Feedback: too long"), and outer is the one before it. The section
+	// lasts only if a list item follows; a plain line goes back to outer,
+	// so that "feedback: …" typed among other lines is one item.
+	inline bool
+	outer  section
+	item   *pending // nil, or &cur
+	cur    pending
+	seen   map[int]bool
+	log    Log
+	// lastOpen is the id of the open item quoted just above ("[12] Send
+	// Dana the plan"), which a "Done" on its own line closes; 0 if the last
+	// line with text was something else.
+	lastOpen int
+	prevQ    bool
+	// Scratch space reused from line to line.
+	ws     words
+	ws2    words // for a sentence's parts while ws holds the sentence
+	ids    []int
+	spans  []span
+	spans2 []span
 }
 
 // Parse reads the text of a reply to the follow-up email. It never fails:
@@ -182,10 +219,12 @@ func Parse(text string, o Options) Log {
 		loc = time.UTC
 	}
 	p := &parser{
-		boss: newNames(o.BossNames),
-		due:  dueContext{today: dateOf(o.Now.In(loc)), order: o.DateOrder},
-		sec:  section{kind: kindNotes},
-		seen: map[int]bool{},
+		boss:    newNames(o.BossNames),
+		people:  newPeople(o.People),
+		due:     dueContext{today: dateOf(o.Now.In(loc)), order: o.DateOrder},
+		confirm: o.Confirmation,
+		sec:     section{kind: kindNone},
+		seen:    map[int]bool{},
 	}
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
@@ -209,61 +248,184 @@ func (p *parser) line(line string) bool {
 		p.flush()
 		return true
 	case strings.HasPrefix(t, ">"):
-		// Quoted mail that survived quote stripping is not the user's text.
+		// Quoted mail that survived quote stripping is not the user's text,
+		// but a "Done" below a quoted open item closes it.
+		if id, ok := openItemID(strings.TrimLeft(t, "> ")); ok {
+			p.lastOpen = id
+		} else if hasAlnum(t) {
+			p.lastOpen = 0
+		}
 		return true
-	case !hasAlnum(t):
-		// "---", "***", an empty bullet "-" of the unfilled template.
+	case !hasAlnum(t) && !(p.lastOpen > 0 && isBareDone(t)):
+		// "---", "***", an empty bullet "-" of the unfilled template; but
+		// "✅" under an open item closes it.
 		return true
 	case isClosing(t):
 		return false
 	}
+	lastOpen := p.lastOpen
+	p.lastOpen = 0
 	// A line indented under an item continues it even if it reads like a
 	// heading: a wrapped "- put it on the\n  agenda" is one item.
 	continues := p.item != nil && indent > p.item.indent
 	if sec, rest, ok := p.heading(t); ok && !continues {
 		p.flush()
-		p.sec = sec
+		if !p.inline {
+			p.outer = p.sec
+		}
+		p.sec, p.inline = sec, rest != ""
+		p.prevQ = false
 		if rest != "" {
-			p.content(rest, indent)
+			p.content(rest, t, indent, 0)
 		}
 		return true
 	}
-	p.content(t, indent)
+	if p.inline && !continues {
+		if body, _ := stripBullet(t); body == t {
+			p.flush()
+			p.sec = p.outer
+		}
+		p.inline = false
+	}
+	p.content(t, t, indent, lastOpen)
 	return true
 }
 
 // content reads a line, or the text after a heading's colon, that is not a
-// heading: a closing of open items, a template leftover, a new item or the
-// continuation of the item above.
-func (p *parser) content(t string, indent int) {
+// heading: a correction, a template leftover, a closing of open items, a
+// new item or the continuation of the item above. line is the whole line
+// as typed, lastOpen the open item quoted on the line above, if any.
+func (p *parser) content(t, line string, indent, lastOpen int) {
 	body, checked := stripBullet(t)
-	if ids, ok := doneIDs(body, checked); ok {
-		p.flush()
-		for _, id := range ids {
-			if !p.seen[id] {
-				p.seen[id] = true
-				p.log.Done = append(p.log.Done, id)
-			}
+	afterQ := p.prevQ
+	p.prevQ = isQuestion(body)
+	if p.confirm {
+		switch p.correction(body, oneLine(line)) {
+		case corrected:
+			p.flush()
+			return
+		case badCorrection:
+			p.flush()
+			p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
+			return
 		}
-		return
 	}
-	if isBareDone(body) {
+	if id, rest, ok := openItem(t); ok {
+		// The follow-up's list of open items, quoted back: "[12] Send Dana
+		// the plan (you, 4 days overdue)", maybe with "done" after it.
 		p.flush()
-		p.log.Unplaced = append(p.log.Unplaced, strings.Join(strings.Fields(t), " "))
+		if isBareDone(rest) {
+			p.close(id)
+		} else {
+			p.lastOpen = id
+		}
 		return
 	}
 	if isLeftover(t) {
 		p.flush()
 		return
 	}
+	if checked {
+		// "[x] #12": a ticked box with ids only.
+		if ids, ok := tickedIDs(body, p.ids[:0]); ok {
+			p.ids = ids
+			p.flush()
+			p.close(ids...)
+			return
+		}
+	}
+	rest, bad := p.closings(body)
+	if bad {
+		p.flush()
+		p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
+	}
+	body = rest
+	if isBareDone(body) {
+		p.flush()
+		if lastOpen > 0 {
+			// "Done" under "[12] Send Dana the plan".
+			p.close(lastOpen)
+		} else {
+			p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
+		}
+		return
+	}
+	if !hasAlnum(body) {
+		p.flush()
+		return
+	}
 	if p.item != nil && indent > p.item.indent {
 		// Indented more than the item: a wrapped line or a nested bullet.
 		p.item.parts = append(p.item.parts, body)
-		p.item.raw = append(p.item.raw, t)
+		p.item.raw = append(p.item.raw, line)
 		return
 	}
 	p.flush()
-	p.item = &pending{indent: indent, sec: p.sec, parts: []string{body}, raw: []string{t}}
+	// The pending item's slices are reused from item to item: flush is
+	// done with them.
+	it := &p.cur
+	*it = pending{indent: indent, sec: p.sec, parts: it.parts[:0], raw: append(it.raw[:0], line), afterQ: afterQ}
+	if p.sec.kind != kindNone {
+		// Outside any heading, classify reads the prefix sentence by
+		// sentence.
+		if k, rest, ok := shortPrefix(body); ok && !(k == kindActions && afterQ) {
+			it.sec, body = section{kind: k, owner: OwnerMe}, rest
+			if !hasAlnum(body) {
+				p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
+				return
+			}
+		}
+	}
+	it.parts = append(it.parts, body)
+	p.item = it
+}
+
+// closings removes from a line the sentences that close open items ("done
+// 12", "also, done 3 – sent it yesterday") and, in a line of several
+// sentences, a sign-off ("… done 12. Thanks, Sam"). It returns the rest of
+// the line, and whether a sentence looked like a closing but could not be
+// read ("done 3-500").
+func (p *parser) closings(body string) (rest string, bad bool) {
+	p.spans = sentences(body, p.spans[:0])
+	if len(p.spans) == 1 && !hasDigit(body) {
+		return body, false
+	}
+	var kept []span
+	dropped := false
+	for _, sp := range p.spans {
+		s := body[sp.a:sp.b]
+		ids, st := closing(strings.TrimRight(s, ".!?… "), &p.ws, p.ids[:0])
+		p.ids = ids
+		switch {
+		case st == closes:
+			p.close(ids...)
+		case st == badClosing:
+			bad = true
+		case len(p.spans) > 1 && isClosing(strings.TrimSpace(s)):
+		default:
+			kept = append(kept, sp)
+			continue
+		}
+		dropped = true
+	}
+	if !dropped {
+		return body, bad
+	}
+	parts := make([]string, len(kept))
+	for i, sp := range kept {
+		parts[i] = strings.TrimSpace(body[sp.a:sp.b])
+	}
+	return strings.Join(parts, " "), bad
+}
+
+// close records ids as closed, each once.
+func (p *parser) close(ids ...int) {
+	for _, id := range ids {
+		if !p.seen[id] {
+			p.seen[id] = true
+			p.log.Done = append(p.log.Done, id)
+		}
+	}
 }
 
 // flush files the pending item, if any, in its section.
@@ -274,7 +436,11 @@ func (p *parser) flush() {
 	}
 	p.item = nil
 	text := strings.Join(it.parts, " ")
-	if it.sec.kind == kindActions {
+	switch it.sec.kind {
+	case kindNone:
+		p.infer(text, it)
+		return
+	case kindActions:
 		p.action(text, it)
 		return
 	}
@@ -282,43 +448,88 @@ func (p *parser) flush() {
 	if !hasAlnum(text) {
 		return
 	}
-	k := Note
-	switch it.sec.kind {
-	case kindDecisions:
-		k = Decision
-	case kindFeedback:
-		k = Feedback
-	case kindTopics:
-		k = Topic
-	}
-	p.log.Items = append(p.log.Items, Item{Kind: k, Text: text, Source: source(it.raw)})
+	p.log.Items = append(p.log.Items, Item{Kind: kindOf(it.sec.kind), Text: text, Source: source(it.raw)})
 }
+
+// infer files an item written outside any heading: each sentence is an
+// item of the kind its wording says, a note if it says none.
+func (p *parser) infer(text string, it *pending) {
+	src := source(it.raw)
+	afterQ := it.afterQ
+	p.spans2 = sentences(text, p.spans2[:0])
+	spans := p.spans2
+	if len(spans) > maxSentences {
+		// A line of hundreds of sentences is not sorted: one note.
+		spans = []span{{0, len(text)}}
+	}
+	for _, sp := range spans {
+		s := clean(text[sp.a:sp.b])
+		if !hasAlnum(s) {
+			continue
+		}
+		if _, rest, ok := shortPrefix(strings.TrimSpace(text[sp.a:sp.b])); ok && !hasAlnum(rest) {
+			// "d:" and nothing after it.
+			p.log.Unplaced = append(p.log.Unplaced, src)
+			continue
+		}
+		g := p.classify(s, afterQ)
+		afterQ = isQuestion(s)
+		t := clean(g.text)
+		if !hasAlnum(t) {
+			p.log.Unplaced = append(p.log.Unplaced, src)
+			continue
+		}
+		if g.kind == Action && g.owner == "" {
+			g.owner = OwnerMe
+		}
+		p.log.Items = append(p.log.Items, Item{Kind: g.kind, Text: t, Owner: g.owner, Due: g.due, Source: src, Inferred: g.inferred})
+	}
+}
+
+// maxSentences bounds the sentences of one item that are sorted apart.
+const maxSentences = 50
 
 // source is an item's lines as typed, joined by spaces.
 func source(raw []string) string {
-	return strings.Join(strings.Fields(strings.Join(raw, " ")), " ")
+	return collapse(strings.Join(raw, " "))
 }
 
-// action files an item of an action section: a due phrase, an owner prefix,
-// and what is left is the task.
+// oneLine is a line as typed with its spaces collapsed.
+func oneLine(t string) string {
+	return collapse(t)
+}
+
+// action files an item of an action section: a due phrase, an owner prefix
+// or wording, and what is left is the task.
 func (p *parser) action(text string, it *pending) {
-	// The due phrase goes first, so that "send deck due: Dec 3" is not
-	// taken for an owner "send deck due".
-	due, text := cutDue(strings.Join(strings.Fields(text), " "), p.due)
-	owner, rest, explicit := p.owner(text)
-	if !explicit {
-		owner = it.sec.owner
-	}
+	owner, rest, due, inferred, explicit := p.actionParts(text, it.sec.owner)
 	rest = clean(rest)
 	if !hasAlnum(rest) {
 		if explicit || due != nil {
 			// "Jordan:" or "by Friday" alone: someone or something is meant,
 			// but there is no task to log.
-			p.log.Unplaced = append(p.log.Unplaced, strings.Join(strings.Fields(strings.Join(it.raw, " ")), " "))
+			p.log.Unplaced = append(p.log.Unplaced, source(it.raw))
 		}
 		return
 	}
-	p.log.Items = append(p.log.Items, Item{Kind: Action, Text: rest, Owner: owner, Due: due, Source: source(it.raw)})
+	p.log.Items = append(p.log.Items, Item{Kind: Action, Text: rest, Owner: owner, Due: due, Source: source(it.raw), Inferred: inferred})
+}
+
+// actionParts reads an action: its due phrase, then an owner prefix ("me:",
+// "Dana:", "@jordan", "I'll") or, failing that, an owner in its wording
+// ("Dana will send…", "… (Priya)"); the owner is def if it names none.
+func (p *parser) actionParts(text, def string) (owner, rest string, due *Date, inferred, explicit bool) {
+	// The due phrase goes first, so that "send deck due: Dec 3" is not
+	// taken for an owner "send deck due".
+	due, text = cutDue(collapse(text), p.due)
+	owner, rest, explicit = p.owner(text)
+	if explicit {
+		return owner, rest, due, false, true
+	}
+	if owner, rest, ok := p.ownerByWording(text); ok {
+		return owner, rest, due, true, false
+	}
+	return def, text, due, false, false
 }
 
 // normalize measures a line's indentation (a tab counts to the next multiple
@@ -351,8 +562,22 @@ func normalize(line string) (indent int, text string) {
 // clean collapses runs of spaces and trims trailing punctuation:
 // "ship it ." becomes "ship it".
 func clean(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = collapse(s)
 	return strings.TrimRight(s, ".,;:! ")
+}
+
+// collapse makes every run of spaces in s one plain space and trims its
+// ends, like joining its fields, without a copy when s is already so.
+func collapse(s string) string {
+	prevSpace := true
+	for i, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ' || i == len(s)-1) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	return s
 }
 
 // hasAlnum reports whether s has a letter or a digit: a line without one

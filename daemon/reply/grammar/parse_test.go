@@ -3,6 +3,7 @@ package grammar
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +21,14 @@ func berlin(t testing.TB) *time.Location {
 }
 
 // opts are the options of most tests: boss Dana Whitfield, a reply sent on
-// Tuesday 24 November 2026 at 10:00 in Berlin.
+// Tuesday 24 November 2026 at 10:00 in Berlin, numeric dates month first
+// ("12/3" is December 3).
 func opts(t testing.TB) Options {
 	return Options{
 		BossNames: []string{"Dana Whitfield"},
 		Now:       time.Date(2026, time.November, 24, 10, 0, 0, 0, berlin(t)),
 		Location:  berlin(t),
+		DateOrder: MonthFirst,
 	}
 }
 
@@ -38,6 +41,47 @@ func show(l Log) string {
 		return err.Error()
 	}
 	return string(b)
+}
+
+// Items of each kind, for the tables below; their Source is not compared
+// unless set (see sameLog).
+func dec(text string) Item   { return Item{Kind: Decision, Text: text} }
+func fb(text string) Item    { return Item{Kind: Feedback, Text: text} }
+func note(text string) Item  { return Item{Kind: Note, Text: text} }
+func topic(text string) Item { return Item{Kind: Topic, Text: text} }
+func act(text, owner string, due *Date) Item {
+	return Item{Kind: Action, Text: text, Owner: owner, Due: due}
+}
+
+// guessed marks an item as inferred from its wording.
+func guessed(it Item) Item {
+	it.Inferred = true
+	return it
+}
+
+// from sets the Source an item is expected to have.
+func from(it Item, source string) Item {
+	it.Source = source
+	return it
+}
+
+// items makes the Items of a Log.
+func items(its ...Item) []Item { return its }
+
+// sameLog compares two logs, leaving out the Source of every item whose
+// expected Source is empty.
+func sameLog(got, want Log) bool {
+	if len(got.Items) == len(want.Items) {
+		g := got
+		g.Items = slices.Clone(got.Items)
+		for i := range g.Items {
+			if want.Items[i].Source == "" {
+				g.Items[i].Source = ""
+			}
+		}
+		got = g
+	}
+	return reflect.DeepEqual(got, want)
 }
 
 // template is the follow-up email as sent, which a reply may quote in full.
@@ -80,30 +124,38 @@ func TestParseReplies(t *testing.T) {
 		},
 		{
 			name: "top-posted short reply on separate lines",
-			// Before any heading everything is a note: "I'll" sets an owner
-			// only under an action heading.
+			// Before any heading each line is sorted by its wording.
 			text: "Decided to ship March 3.\nI'll send the deck by Friday.\ndone 12.\n\nThanks,\nSam\n\n" + template,
 			want: Log{
-				Notes: []string{"Decided to ship March 3", "I'll send the deck by Friday"},
-				Done:  []int{12},
+				Items: items(
+					from(guessed(dec("ship March 3")), "Decided to ship March 3."),
+					from(guessed(act("send the deck", "me", day(2026, 11, 27))), "I'll send the deck by Friday."),
+				),
+				Done: []int{12},
 			},
 		},
 		{
 			name: "top-posted short reply on one line",
-			// Items, closings and "done" are whole lines: a one-line reply
-			// is one note.
+			// Each sentence is an item, a closing or a sign-off; every item
+			// quotes the whole line.
 			text: "Decided to ship March 3. I'll send the deck by Friday. done 12. Thanks, Sam",
 			want: Log{
-				Notes: []string{"Decided to ship March 3. I'll send the deck by Friday. done 12. Thanks, Sam"},
+				Items: items(
+					from(guessed(dec("ship March 3")), "Decided to ship March 3. I'll send the deck by Friday. done 12. Thanks, Sam"),
+					from(guessed(act("send the deck", "me", day(2026, 11, 27))), "Decided to ship March 3. I'll send the deck by Friday. done 12. Thanks, Sam"),
+				),
+				Done: []int{12},
 			},
 		},
 		{
 			name: "top-posted reply with headings",
 			text: "Decisions: ship on March 3\nActions: I'll send the deck by Friday\ndone 12\n\nThanks, Sam\n\n" + template,
 			want: Log{
-				Decisions: []string{"ship on March 3"},
-				Actions:   []Action{{Text: "send the deck", Owner: "me", Due: day(2026, 11, 27)}},
-				Done:      []int{12},
+				Items: items(
+					from(dec("ship on March 3"), "Decisions: ship on March 3"),
+					from(act("send the deck", "me", day(2026, 11, 27)), "Actions: I'll send the deck by Friday"),
+				),
+				Done: []int{12},
 			},
 		},
 		{
@@ -135,16 +187,18 @@ done #15
 
 Reply to this email and write under the headings; a line like "me: send the budget by Friday" or "Dana: approve the hiring plan" sets who owns it.`,
 			want: Log{
-				Decisions: []string{"Ship the EU cut-over on March 3", "Hold the contractor budget until Q2"},
-				Actions: []Action{
-					{Text: "Send Dana the updated migration plan", Owner: "me", Due: day(2026, 11, 27)},
-					{Text: "intro me to Jordan", Owner: "boss", Due: day(2026, 11, 27)},
-					{Text: "security review of billing", Owner: "Priya Nair", Due: day(2026, 12, 3)},
-					{Text: "share the load-test numbers", Owner: "jordan", Due: day(2026, 11, 27)},
-				},
-				Feedback: []string{"The weekly update is too long; lead with the risks"},
-				Topics:   []string{"Promotion timeline for Alex?", "Headcount for Q1"},
-				Done:     []int{12, 15},
+				Items: items(
+					from(dec("Ship the EU cut-over on March 3"), "- Ship the EU cut-over on March 3."),
+					dec("Hold the contractor budget until Q2"),
+					from(act("Send Dana the updated migration plan", "me", day(2026, 11, 27)), "- Send Dana the updated migration plan by Friday"),
+					act("intro me to Jordan", "boss", day(2026, 11, 27)),
+					act("security review of billing", "Priya Nair", day(2026, 12, 3)),
+					act("share the load-test numbers", "jordan", day(2026, 11, 27)),
+					fb("The weekly update is too long; lead with the risks"),
+					topic("Promotion timeline for Alex?"),
+					topic("Headcount for Q1"),
+				),
+				Done: []int{12, 15},
 			},
 		},
 		{
@@ -153,15 +207,15 @@ Reply to this email and write under the headings; a line like "me: send the budg
 				"- Dana: intro me to Jordan by Friday.\n- Priya Nair: security review (due 12/3)\n\nFeedback:\n" +
 				"- Lead the weekly update with the risks\n\nNext time:\n- Promotion timeline?\n\ndone 12\n\nThanks,\nSam\n",
 			want: Log{
-				Decisions: []string{"Ship the EU cut-over on March 3"},
-				Actions: []Action{
-					{Text: "Send Dana the migration plan", Owner: "me", Due: day(2026, 11, 27)},
-					{Text: "intro me to Jordan", Owner: "boss", Due: day(2026, 11, 27)},
-					{Text: "security review", Owner: "Priya Nair", Due: day(2026, 12, 3)},
-				},
-				Feedback: []string{"Lead the weekly update with the risks"},
-				Topics:   []string{"Promotion timeline?"},
-				Done:     []int{12},
+				Items: items(
+					dec("Ship the EU cut-over on March 3"),
+					act("Send Dana the migration plan", "me", day(2026, 11, 27)),
+					act("intro me to Jordan", "boss", day(2026, 11, 27)),
+					act("security review", "Priya Nair", day(2026, 12, 3)),
+					fb("Lead the weekly update with the risks"),
+					topic("Promotion timeline?"),
+				),
+				Done: []int{12},
 			},
 		},
 		{
@@ -181,69 +235,58 @@ Reply to this email and write under the headings; a line like "me: send the budg
 ## Notes
 Dana is out 7–11 Dec.`,
 			want: Log{
-				Decisions: []string{"We go with vendor B"},
-				Actions: []Action{
-					{Text: "Draft the RFC include the cost table", Owner: "me"},
-					{Text: "Book the design review", Owner: "me", Due: day(2026, 11, 30)},
-					{Text: "Approve the budget", Owner: "boss"},
-					{Text: "send the contract", Owner: "Jordan"},
-				},
-				Notes: []string{"Dana is out 7–11 Dec"},
+				Items: items(
+					dec("We go with vendor B"),
+					from(act("Draft the RFC include the cost table", "me", nil), "1. Draft the RFC - include the cost table"),
+					act("Book the design review", "me", day(2026, 11, 30)),
+					act("Approve the budget", "boss", nil),
+					act("send the contract", "Jordan", nil),
+					note("Dana is out 7–11 Dec"),
+				),
 			},
 		},
 		{
 			name: "no bullets, blank lines between items",
 			text: "Feedback:\nGreat demo\n\nToo many slides\n\n\nNotes\nhiring freeze until March\n",
-			want: Log{
-				Feedback: []string{"Great demo", "Too many slides"},
-				Notes:    []string{"hiring freeze until March"},
-			},
+			want: Log{Items: items(fb("Great demo"), fb("Too many slides"), note("hiring freeze until March"))},
 		},
 		{
 			name: "text before any heading is notes",
 			text: "Good meeting overall.\nShe seemed stressed about the re-org.\n\nDecisions:\n- freeze hiring",
-			want: Log{
-				Decisions: []string{"freeze hiring"},
-				Notes:     []string{"Good meeting overall", "She seemed stressed about the re-org"},
-			},
+			want: Log{Items: items(
+				from(note("Good meeting overall"), "Good meeting overall."),
+				note("She seemed stressed about the re-org"),
+				dec("freeze hiring"),
+			)},
 		},
 		{
 			name: "a sentence starting with a heading word is no heading",
 			text: "Action items:\n- send deck\nDecisions were hard this week.\nFeedback from Dana: good job\nNotes",
-			want: Log{
-				Actions: []Action{
-					{Text: "send deck", Owner: "me"},
-					{Text: "Decisions were hard this week", Owner: "me"},
-					{Text: "good job", Owner: "Feedback from Dana"},
-				},
-			},
+			want: Log{Items: items(
+				act("send deck", "me", nil),
+				act("Decisions were hard this week", "me", nil),
+				act("good job", "Feedback from Dana", nil),
+			)},
 		},
 		{
 			name: "owner prefix outside action sections stays text",
 			text: "Decisions:\nDana: we ship by Friday\n\nNext time:\n- I'll bring the numbers",
-			want: Log{
-				Decisions: []string{"Dana: we ship by Friday"},
-				Topics:    []string{"I'll bring the numbers"},
-			},
+			want: Log{Items: items(dec("Dana: we ship by Friday"), topic("I'll bring the numbers"))},
 		},
 		{
 			name: "rule lines are ignored and end nothing",
 			text: "Decisions:\n---\n- ship it\n***\n___\n- and tell sales",
-			want: Log{Decisions: []string{"ship it", "and tell sales"}},
+			want: Log{Items: items(dec("ship it"), dec("and tell sales"))},
 		},
 		{
 			name: "closing ends the reply",
 			text: "Feedback:\n- loved the demo\n\nCheers,\nSam Lee\nStaff Engineer, Acme\n\nNotes:\n- not read",
-			want: Log{Feedback: []string{"loved the demo"}},
+			want: Log{Items: items(fb("loved the demo"))},
 		},
 		{
 			name: "thanks in a sentence is an item",
 			text: "Feedback:\n- Thanks to Priya for the numbers\n- Thank you for the quick turnaround on the review\nThanks Priya for the numbers!\n\nThanks!",
-			want: Log{Feedback: []string{
-				"Thanks to Priya for the numbers",
-				"Thank you for the quick turnaround on the review",
-				"Thanks Priya for the numbers",
-			}},
+			want: Log{Items: items(fb("Thanks to Priya for the numbers"), fb("Thank you for the quick turnaround on the review"), fb("Thanks Priya for the numbers"))},
 		},
 		{
 			name: "unplaced lines",
@@ -253,21 +296,18 @@ Dana is out 7–11 Dec.`,
 		{
 			name: "quoted lines are skipped",
 			text: "Notes:\n- fine\n> On Tue, leadup wrote:\n> Decisions:\n- also fine",
-			want: Log{Notes: []string{"fine", "also fine"}},
+			want: Log{Items: items(note("fine"), note("also fine"))},
 		},
 		{
 			name: "windows line endings, tabs and non-breaking spaces",
 			text: "Action items:\r\n-\u00a0send\u00a0deck by\u00a0Friday\r\n\tand the notes\r\n- \u200bcall Jordan\r\n",
-			want: Log{Actions: []Action{
-				{Text: "send deck and the notes", Owner: "me", Due: day(2026, 11, 27)},
-				{Text: "call Jordan", Owner: "me"},
-			}},
+			want: Log{Items: items(act("send deck and the notes", "me", day(2026, 11, 27)), act("call Jordan", "me", nil))},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Parse(tt.text, opts(t))
-			if !reflect.DeepEqual(got, tt.want) {
+			if !sameLog(got, tt.want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", tt.text, show(got), show(tt.want))
 			}
 		})
@@ -279,57 +319,57 @@ func TestParseHeadings(t *testing.T) {
 		heading string
 		want    Log
 	}{
-		{"Decisions:", Log{Decisions: []string{"x"}}},
-		{"decisions", Log{Decisions: []string{"x"}}},
-		{"DECIDED:", Log{Decisions: []string{"x"}}},
-		{"Decision", Log{Decisions: []string{"x"}}},
-		{"# Decisions", Log{Decisions: []string{"x"}}},
-		{"### Decisions:", Log{Decisions: []string{"x"}}},
-		{"**Decisions**", Log{Decisions: []string{"x"}}},
-		{"**Decisions:**", Log{Decisions: []string{"x"}}},
-		{"**Decisions**:", Log{Decisions: []string{"x"}}},
-		{"__Decisions__", Log{Decisions: []string{"x"}}},
-		{"## **Decisions**", Log{Decisions: []string{"x"}}},
-		{"   Decisions :", Log{Decisions: []string{"x"}}},
-		{"Action items:", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"ACTIONS", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"Action", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"To do:", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"Todo", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"To-do:", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"Next steps", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"My action items:", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"My actions", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"Mine:", Log{Actions: []Action{{Text: "x", Owner: "me"}}}},
-		{"Boss action items:", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"Dana's action items:", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"dana’s action items", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"Dana's actions", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"Dana Whitfield's actions:", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"For Dana:", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"**for dana**", Log{Actions: []Action{{Text: "x", Owner: "boss"}}}},
-		{"Feedback:", Log{Feedback: []string{"x"}}},
-		{"## feedback", Log{Feedback: []string{"x"}}},
-		{"Notes:", Log{Notes: []string{"x"}}},
-		{"Note", Log{Notes: []string{"x"}}},
-		{"Next time:", Log{Topics: []string{"x"}}},
-		{"Topics", Log{Topics: []string{"x"}}},
-		{"For next meeting:", Log{Topics: []string{"x"}}},
-		{"For next time", Log{Topics: []string{"x"}}},
-		{"Talking points:", Log{Topics: []string{"x"}}},
-		{"AGENDA", Log{Topics: []string{"x"}}},
+		{"Decisions:", Log{Items: items(dec("x"))}},
+		{"decisions", Log{Items: items(dec("x"))}},
+		{"DECIDED:", Log{Items: items(dec("x"))}},
+		{"Decision", Log{Items: items(dec("x"))}},
+		{"# Decisions", Log{Items: items(dec("x"))}},
+		{"### Decisions:", Log{Items: items(dec("x"))}},
+		{"**Decisions**", Log{Items: items(dec("x"))}},
+		{"**Decisions:**", Log{Items: items(dec("x"))}},
+		{"**Decisions**:", Log{Items: items(dec("x"))}},
+		{"__Decisions__", Log{Items: items(dec("x"))}},
+		{"## **Decisions**", Log{Items: items(dec("x"))}},
+		{"   Decisions :", Log{Items: items(dec("x"))}},
+		{"Action items:", Log{Items: items(act("x", "me", nil))}},
+		{"ACTIONS", Log{Items: items(act("x", "me", nil))}},
+		{"Action", Log{Items: items(act("x", "me", nil))}},
+		{"To do:", Log{Items: items(act("x", "me", nil))}},
+		{"Todo", Log{Items: items(act("x", "me", nil))}},
+		{"To-do:", Log{Items: items(act("x", "me", nil))}},
+		{"Next steps", Log{Items: items(act("x", "me", nil))}},
+		{"My action items:", Log{Items: items(act("x", "me", nil))}},
+		{"My actions", Log{Items: items(act("x", "me", nil))}},
+		{"Mine:", Log{Items: items(act("x", "me", nil))}},
+		{"Boss action items:", Log{Items: items(act("x", "boss", nil))}},
+		{"Dana's action items:", Log{Items: items(act("x", "boss", nil))}},
+		{"dana’s action items", Log{Items: items(act("x", "boss", nil))}},
+		{"Dana's actions", Log{Items: items(act("x", "boss", nil))}},
+		{"Dana Whitfield's actions:", Log{Items: items(act("x", "boss", nil))}},
+		{"For Dana:", Log{Items: items(act("x", "boss", nil))}},
+		{"**for dana**", Log{Items: items(act("x", "boss", nil))}},
+		{"Feedback:", Log{Items: items(fb("x"))}},
+		{"## feedback", Log{Items: items(fb("x"))}},
+		{"Notes:", Log{Items: items(note("x"))}},
+		{"Note", Log{Items: items(note("x"))}},
+		{"Next time:", Log{Items: items(topic("x"))}},
+		{"Topics", Log{Items: items(topic("x"))}},
+		{"For next meeting:", Log{Items: items(topic("x"))}},
+		{"For next time", Log{Items: items(topic("x"))}},
+		{"Talking points:", Log{Items: items(topic("x"))}},
+		{"AGENDA", Log{Items: items(topic("x"))}},
 		// Not headings: the line is an item of the section above (notes).
-		{"Jordan's action items:", Log{Notes: []string{"Jordan's action items", "x"}}},
-		{"For Jordan", Log{Notes: []string{"For Jordan", "x"}}},
-		{"- Decisions:", Log{Notes: []string{"Decisions", "x"}}},
-		{"Decisions made", Log{Notes: []string{"Decisions made", "x"}}},
-		{"*Decisions*", Log{Notes: []string{"*Decisions*", "x"}}},
+		{"Jordan's action items:", Log{Items: items(note("Jordan's action items"), note("x"))}},
+		{"For Jordan", Log{Items: items(note("For Jordan"), note("x"))}},
+		{"- Decisions:", Log{Items: items(note("Decisions"), note("x"))}},
+		{"Decisions made", Log{Items: items(note("Decisions made"), note("x"))}},
+		{"*Decisions*", Log{Items: items(note("*Decisions*"), note("x"))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.heading, func(t *testing.T) {
 			text := tt.heading + "\n- x"
 			got := Parse(text, opts(t))
-			if !reflect.DeepEqual(got, tt.want) {
+			if !sameLog(got, tt.want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", text, show(got), show(tt.want))
 			}
 		})
@@ -342,24 +382,24 @@ func TestParseHeadingText(t *testing.T) {
 		text string
 		want Log
 	}{
-		{"decision", "Decisions: ship on March 3", Log{Decisions: []string{"ship on March 3"}}},
-		{"bold", "**Decisions:** ship on March 3", Log{Decisions: []string{"ship on March 3"}}},
-		{"bold then colon", "**Decided**: ship on March 3.", Log{Decisions: []string{"ship on March 3"}}},
-		{"hash", "## Feedback: too long", Log{Feedback: []string{"too long"}}},
+		{"decision", "Decisions: ship on March 3", Log{Items: items(dec("ship on March 3"))}},
+		{"bold", "**Decisions:** ship on March 3", Log{Items: items(dec("ship on March 3"))}},
+		{"bold then colon", "**Decided**: ship on March 3.", Log{Items: items(dec("ship on March 3"))}},
+		{"hash", "## Feedback: too long", Log{Items: items(fb("too long"))}},
 		{"action with owner and due", "Actions: Dana: approve the budget by tomorrow",
-			Log{Actions: []Action{{Text: "approve the budget", Owner: "boss", Due: day(2026, 11, 25)}}}},
-		{"boss heading with text", "For Dana: sign the offer", Log{Actions: []Action{{Text: "sign the offer", Owner: "boss"}}}},
-		{"mine with text", "Mine: book the room", Log{Actions: []Action{{Text: "book the room", Owner: "me"}}}},
-		{"next item follows", "Next time: budget\n- hiring", Log{Topics: []string{"budget", "hiring"}}},
-		{"continuation of heading text", "Decisions: ship on March 3\n  after the freeze", Log{Decisions: []string{"ship on March 3 after the freeze"}}},
+			Log{Items: items(act("approve the budget", "boss", day(2026, 11, 25)))}},
+		{"boss heading with text", "For Dana: sign the offer", Log{Items: items(act("sign the offer", "boss", nil))}},
+		{"mine with text", "Mine: book the room", Log{Items: items(act("book the room", "me", nil))}},
+		{"next item follows", "Next time: budget\n- hiring", Log{Items: items(topic("budget"), topic("hiring"))}},
+		{"continuation of heading text", "Decisions: ship on March 3\n  after the freeze", Log{Items: items(dec("ship on March 3 after the freeze"))}},
 		{"done after heading", "Action items: done 12", Log{Done: []int{12}}},
 		{"note heading switches sections", "Actions:\n- send deck\nNote: Dana is out\n- book room",
-			Log{Actions: []Action{{Text: "send deck", Owner: "me"}}, Notes: []string{"Dana is out", "book room"}}},
+			Log{Items: items(act("send deck", "me", nil), note("Dana is out"), note("book room"))}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Parse(tt.text, opts(t))
-			if !reflect.DeepEqual(got, tt.want) {
+			if !sameLog(got, tt.want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", tt.text, show(got), show(tt.want))
 			}
 		})
@@ -405,8 +445,11 @@ func TestParseItems(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			text := "Notes:\n" + tt.item
 			got := Parse(text, opts(t))
-			want := Log{Notes: tt.want}
-			if !reflect.DeepEqual(got, want) {
+			var want Log
+			for _, n := range tt.want {
+				want.Items = append(want.Items, note(n))
+			}
+			if !sameLog(got, want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", text, show(got), show(want))
 			}
 		})
@@ -418,53 +461,53 @@ func TestParseOwners(t *testing.T) {
 		name    string
 		heading string
 		item    string
-		want    Action
+		want    Item
 	}{
-		{"default", "Action items:", "- send deck", Action{Text: "send deck", Owner: "me"}},
-		{"me colon", "Action items:", "- me: send deck", Action{Text: "send deck", Owner: "me"}},
-		{"Me colon", "Action items:", "Me : send deck", Action{Text: "send deck", Owner: "me"}},
-		{"I colon", "Action items:", "- I: send deck", Action{Text: "send deck", Owner: "me"}},
-		{"I'll", "Action items:", "- I'll send the deck", Action{Text: "send the deck", Owner: "me"}},
-		{"I’ll curly", "Action items:", "- I’ll send the deck", Action{Text: "send the deck", Owner: "me"}},
-		{"I will", "Action items:", "- I will send the deck", Action{Text: "send the deck", Owner: "me"}},
-		{"at me", "Action items:", "- @me send the deck", Action{Text: "send the deck", Owner: "me"}},
-		{"boss first name", "Action items:", "- Dana: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss first name lower", "Action items:", "- dana: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss full name", "Action items:", "- Dana Whitfield: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss full name upper", "Action items:", "- DANA WHITFIELD: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss word", "Action items:", "- Boss: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss handle", "Action items:", "- @dana approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss dotted handle", "Action items:", "- @dana.whitfield: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"other person", "Action items:", "- Jordan: send numbers", Action{Text: "send numbers", Owner: "Jordan"}},
-		{"other person lower", "Action items:", "- jordan: send numbers", Action{Text: "send numbers", Owner: "jordan"}},
-		{"other full name", "Action items:", "- Priya Nair: security review", Action{Text: "security review", Owner: "Priya Nair"}},
-		{"three words", "Action items:", "- Mary Ann Lee: review", Action{Text: "review", Owner: "Mary Ann Lee"}},
-		{"apostrophe and hyphen", "Action items:", "- Jean-Luc O'Neil: review", Action{Text: "review", Owner: "Jean-Luc O'Neil"}},
-		{"unicode name", "Action items:", "- Zoë Ångström: review", Action{Text: "review", Owner: "Zoë Ångström"}},
-		{"handle", "Action items:", "- @jordan send numbers", Action{Text: "send numbers", Owner: "jordan"}},
-		{"handle with colon", "Action items:", "- @Jordan: send numbers", Action{Text: "send numbers", Owner: "Jordan"}},
-		{"four words is no owner", "Action items:", "- Jordan and Priya Nair: pair", Action{Text: "Jordan and Priya Nair: pair", Owner: "me"}},
-		{"digits is no owner", "Action items:", "- Q1 plan: finish", Action{Text: "Q1 plan: finish", Owner: "me"}},
-		{"note is no owner", "Action items:", "- Note: room booked", Action{Text: "Note: room booked", Owner: "me"}},
-		{"fyi is no owner", "Action items:", "- FYI: room booked", Action{Text: "FYI: room booked", Owner: "me"}},
-		{"re is no owner", "Action items:", "- Re: budget", Action{Text: "Re: budget", Owner: "me"}},
-		{"question is no owner", "Action items:", "- Question: who pays", Action{Text: "Question: who pays", Owner: "me"}},
-		{"heading word is no owner", "Action items:", "- Feedback: slides", Action{Text: "Feedback: slides", Owner: "me"}},
-		{"url is no owner", "Action items:", "- https://example.com/doc read it", Action{Text: "https://example.com/doc read it", Owner: "me"}},
-		{"colon mid-sentence", "Action items:", "- send deck to Jordan: the new one", Action{Text: "send deck to Jordan: the new one", Owner: "me"}},
-		{"boss section default", "Dana's action items:", "- approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"boss section me", "For Dana:", "- I'll send the draft first", Action{Text: "send the draft first", Owner: "me"}},
-		{"boss section other", "Boss action items:", "- Jordan: countersign", Action{Text: "countersign", Owner: "Jordan"}},
-		{"my section other", "My actions:", "- Dana: approve", Action{Text: "approve", Owner: "boss"}},
-		{"box then owner", "Action items:", "- [ ] Dana: approve budget", Action{Text: "approve budget", Owner: "boss"}},
-		{"owner on continuation's item", "Action items:", "- Jordan: send the numbers\n  for Q1", Action{Text: "send the numbers for Q1", Owner: "Jordan"}},
+		{"default", "Action items:", "- send deck", act("send deck", "me", nil)},
+		{"me colon", "Action items:", "- me: send deck", act("send deck", "me", nil)},
+		{"Me colon", "Action items:", "Me : send deck", act("send deck", "me", nil)},
+		{"I colon", "Action items:", "- I: send deck", act("send deck", "me", nil)},
+		{"I'll", "Action items:", "- I'll send the deck", act("send the deck", "me", nil)},
+		{"I’ll curly", "Action items:", "- I’ll send the deck", act("send the deck", "me", nil)},
+		{"I will", "Action items:", "- I will send the deck", act("send the deck", "me", nil)},
+		{"at me", "Action items:", "- @me send the deck", act("send the deck", "me", nil)},
+		{"boss first name", "Action items:", "- Dana: approve budget", act("approve budget", "boss", nil)},
+		{"boss first name lower", "Action items:", "- dana: approve budget", act("approve budget", "boss", nil)},
+		{"boss full name", "Action items:", "- Dana Whitfield: approve budget", act("approve budget", "boss", nil)},
+		{"boss full name upper", "Action items:", "- DANA WHITFIELD: approve budget", act("approve budget", "boss", nil)},
+		{"boss word", "Action items:", "- Boss: approve budget", act("approve budget", "boss", nil)},
+		{"boss handle", "Action items:", "- @dana approve budget", act("approve budget", "boss", nil)},
+		{"boss dotted handle", "Action items:", "- @dana.whitfield: approve budget", act("approve budget", "boss", nil)},
+		{"other person", "Action items:", "- Jordan: send numbers", act("send numbers", "Jordan", nil)},
+		{"other person lower", "Action items:", "- jordan: send numbers", act("send numbers", "jordan", nil)},
+		{"other full name", "Action items:", "- Priya Nair: security review", act("security review", "Priya Nair", nil)},
+		{"three words", "Action items:", "- Mary Ann Lee: review", act("review", "Mary Ann Lee", nil)},
+		{"apostrophe and hyphen", "Action items:", "- Jean-Luc O'Neil: review", act("review", "Jean-Luc O'Neil", nil)},
+		{"unicode name", "Action items:", "- Zoë Ångström: review", act("review", "Zoë Ångström", nil)},
+		{"handle", "Action items:", "- @jordan send numbers", act("send numbers", "jordan", nil)},
+		{"handle with colon", "Action items:", "- @Jordan: send numbers", act("send numbers", "Jordan", nil)},
+		{"four words is no owner", "Action items:", "- Jordan and Priya Nair: pair", act("Jordan and Priya Nair: pair", "me", nil)},
+		{"digits is no owner", "Action items:", "- Q1 plan: finish", act("Q1 plan: finish", "me", nil)},
+		{"note is no owner", "Action items:", "- Note: room booked", act("Note: room booked", "me", nil)},
+		{"fyi is no owner", "Action items:", "- FYI: room booked", act("FYI: room booked", "me", nil)},
+		{"re is no owner", "Action items:", "- Re: budget", act("Re: budget", "me", nil)},
+		{"question is no owner", "Action items:", "- Question: who pays", act("Question: who pays", "me", nil)},
+		{"heading word is no owner", "Action items:", "- Feedback: slides", act("Feedback: slides", "me", nil)},
+		{"url is no owner", "Action items:", "- https://example.com/doc read it", act("https://example.com/doc read it", "me", nil)},
+		{"colon mid-sentence", "Action items:", "- send deck to Jordan: the new one", act("send deck to Jordan: the new one", "me", nil)},
+		{"boss section default", "Dana's action items:", "- approve budget", act("approve budget", "boss", nil)},
+		{"boss section me", "For Dana:", "- I'll send the draft first", act("send the draft first", "me", nil)},
+		{"boss section other", "Boss action items:", "- Jordan: countersign", act("countersign", "Jordan", nil)},
+		{"my section other", "My actions:", "- Dana: approve", act("approve", "boss", nil)},
+		{"box then owner", "Action items:", "- [ ] Dana: approve budget", act("approve budget", "boss", nil)},
+		{"owner on continuation's item", "Action items:", "- Jordan: send the numbers\n  for Q1", act("send the numbers for Q1", "Jordan", nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := tt.heading + "\n" + tt.item
 			got := Parse(text, opts(t))
-			want := Log{Actions: []Action{tt.want}}
-			if !reflect.DeepEqual(got, want) {
+			want := Log{Items: items(tt.want)}
+			if !sameLog(got, want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", text, show(got), show(want))
 			}
 		})
@@ -492,7 +535,7 @@ func TestParseBossNames(t *testing.T) {
 			o := opts(t)
 			o.BossNames = tt.names
 			got := Parse("Actions:\n"+tt.item, o)
-			if len(got.Actions) != 1 || got.Actions[0].Owner != tt.owner {
+			if a := got.Of(Action); len(a) != 1 || a[0].Owner != tt.owner {
 				t.Errorf("Parse(%q) with BossNames %q =\n%s\nwant owner %q", tt.item, tt.names, show(got), tt.owner)
 			}
 		})
@@ -540,7 +583,7 @@ func TestParseDone(t *testing.T) {
 			if !reflect.DeepEqual(got.Done, tt.done) || !reflect.DeepEqual(got.Unplaced, tt.unplaced) {
 				t.Errorf("Parse(%q) =\n%s\nwant Done %v, Unplaced %q", tt.text, show(got), tt.done, tt.unplaced)
 			}
-			for _, a := range got.Actions {
+			for _, a := range got.Of(Action) {
 				if strings.Contains(a.Text, "done") {
 					t.Errorf("Parse(%q): closing line also an action %q", tt.text, a.Text)
 				}
@@ -595,11 +638,11 @@ func TestParseClosings(t *testing.T) {
 		t.Run(tt.line, func(t *testing.T) {
 			text := "Notes:\n- before\n" + tt.line + "\nSam\n- after"
 			got := Parse(text, opts(t))
-			want := Log{Notes: []string{"before"}}
+			want := Log{Items: items(note("before"))}
 			if !tt.closing {
-				want.Notes = append(want.Notes, clean(strings.TrimPrefix(tt.line, "- ")), "Sam", "after")
+				want.Items = append(want.Items, note(clean(strings.TrimPrefix(tt.line, "- "))), note("Sam"), note("after"))
 			}
-			if !reflect.DeepEqual(got, want) {
+			if !sameLog(got, want) {
 				t.Errorf("Parse(%q) =\n%s\nwant\n%s", text, show(got), show(want))
 			}
 		})
@@ -621,7 +664,7 @@ func TestParseLocation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := Options{Now: tt.now, Location: tt.loc}
 			got := Parse("Actions:\n- call by tomorrow", o)
-			if len(got.Actions) != 1 || got.Actions[0].Due == nil || *got.Actions[0].Due != tt.want {
+			if a := got.Of(Action); len(a) != 1 || a[0].Due == nil || *a[0].Due != tt.want {
 				t.Errorf("Parse(by tomorrow) at %v in %v =\n%s\nwant due %v", tt.now, tt.loc, show(got), tt.want)
 			}
 		})
@@ -629,15 +672,15 @@ func TestParseLocation(t *testing.T) {
 }
 
 func TestDateJSON(t *testing.T) {
-	a := Action{Text: "x", Owner: "me", Due: &Date{2026, time.December, 3}}
+	a := Item{Kind: Action, Text: "x", Owner: "me", Due: &Date{2026, time.December, 3}, Source: "x by Dec 3", Inferred: true}
 	b, err := json.Marshal(a)
 	if err != nil {
 		t.Fatalf("Marshal() = %v", err)
 	}
-	if want := `{"Text":"x","Owner":"me","Due":"2026-12-03"}`; string(b) != want {
+	if want := `{"Kind":"action","Text":"x","Owner":"me","Due":"2026-12-03","Source":"x by Dec 3","Inferred":true}`; string(b) != want {
 		t.Errorf("Marshal() = %s, want %s", b, want)
 	}
-	var back Action
+	var back Item
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatalf("Unmarshal(%s) = %v", b, err)
 	}
