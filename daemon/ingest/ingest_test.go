@@ -37,13 +37,8 @@ type fixture struct {
 	open    int64 // an open action item with Dana
 }
 
-// fixtureConfig has leadup send from an address of its own.
-const fixtureConfig = `
-timezone = "Europe/Berlin"
-[mail]
-from = "leadup <leadup@example.com>"
-to = "Sam Rivera <me@example.com>"
-reply_to = "me+leadup-{token}@example.com"
+// bossesConfig are the fixtures' bosses.
+const bossesConfig = `
 [[boss]]
 name = "Dana Whitfield"
 emails = ["dana@example.com"]
@@ -51,6 +46,15 @@ emails = ["dana@example.com"]
 name = "Marcus Oyelaran"
 emails = ["marcus@example.com"]
 `
+
+// fixtureConfig has leadup send from an address of its own.
+const fixtureConfig = `
+timezone = "Europe/Berlin"
+[mail]
+from = "leadup <leadup@example.com>"
+to = "Sam Rivera <me@example.com>"
+reply_to = "me+leadup-{token}@example.com"
+` + bossesConfig
 
 // gmailConfig is the commonest setup: leadup sends as the user (Gmail
 // rewrites From to the account's address anyway), to the user, and reads
@@ -62,13 +66,7 @@ from = "Sam Rivera <me@example.com>"
 to = "Sam Rivera <me@example.com>"
 accept_from = ["me@example.com"]
 reply_to = "me+leadup-{token}@example.com"
-[[boss]]
-name = "Dana Whitfield"
-emails = ["dana@example.com"]
-[[boss]]
-name = "Marcus Oyelaran"
-emails = ["marcus@example.com"]
-`
+` + bossesConfig
 
 func newFixture(t *testing.T) *fixture { return newFixtureWith(t, fixtureConfig) }
 
