@@ -217,3 +217,17 @@ func TestIgnoredIsRemembered(t *testing.T) {
 		t.Errorf("RecentIgnored() = %+v, %v; want the user's email with its reason", ign, err)
 	}
 }
+
+// TestDoneUnderQuotedItem: "Done" typed on a phone under the quoted open
+// item closes that item.
+func TestDoneUnderQuotedItem(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	body := "On Tue, 24 Nov 2026 at 17:05, leadup <leadup@example.com> wrote:\n> Still open with Dana (reply \"done " +
+		strconv.FormatInt(fx.open, 10) + "\" to close one):\n> - [" + strconv.FormatInt(fx.open, 10) + "] headcount plan (you, 4 days overdue)\n\nDone\n\n> Decisions:\n> -\n"
+	res, err := fx.in.Ingest(ctx, email("me@example.com", "me+leadup-"+fx.token+"@example.com", "Re: Follow-up",
+		"leadup.followup."+fx.token+"@example.com", "d1@mail.example.com", body))
+	if err != nil || res.Outcome != ingest.Logged || !slices.Equal(res.Logged.Closed, []int64{fx.open}) {
+		t.Fatalf("Ingest() = %+v, %v; want item %d closed", res, err, fx.open)
+	}
+}

@@ -112,12 +112,35 @@ func userText(text string, headings []string, b *budget) (string, error) {
 				if _, own := want[headingKey(t)]; !own {
 					out = append(out, "", h)
 				}
+			} else if item, ok := openItemLine(lastQuoted); ok && bareAnswer(t) {
+				// "Done" typed under a quoted open item closes that item:
+				// keep the item's number above an answer that has none.
+				out = append(out, "", item)
 			}
 		}
 		out = append(out, t)
 		wrote = true
 	}
 	return strings.TrimSpace(tidy(dedent(trimTrailingRules(out)))), nil
+}
+
+// openItemRe is a line of the follow-up's list of open items: "- [12] Send
+// Dana the plan (you, 4 days overdue)".
+var openItemRe = regexp.MustCompile(`^(?:[-*•–] *)?\[\d{1,9}\] +\S`)
+
+// openItemLine returns a quoted line of the follow-up's open items as the
+// grammar reads it, unquoted.
+func openItemLine(quoted string) (string, bool) {
+	if len(quoted) > maxMarkerLength || !strings.Contains(quoted, "[") || !openItemRe.MatchString(quoted) {
+		return "", false
+	}
+	return strings.TrimLeft(quoted, "-*•– "), true
+}
+
+// bareAnswer reports a short answer without a number, such as "Done",
+// "erledigt ✅" or "not yet": one typed under a quoted line it answers.
+func bareAnswer(t string) bool {
+	return len(t) <= 40 && !strings.ContainsAny(t, "0123456789") && len(strings.Fields(t)) <= 3
 }
 
 // splitLines normalises line ends and characters and classifies quote

@@ -84,6 +84,8 @@ func TestUserText(t *testing.T) {
 		{"inline heading case and colon", "> DECISIONS\nship it", "Decisions:\nship it"},
 		{"inline heading nested quote", "> > Next time:\nask about the reorg", "Next time:\nask about the reorg"},
 		{"inline after a non-heading", "> Still open with Dana:\n> - [12] Send the plan\ndone 12", "done 12"},
+		{"inline done under an open item", "> - [12] Send the plan (you, 4 days overdue)\nDone\n> - [14] Book the room (you)\nerledigt ✅\n> - [15] Call legal\nI sent it on Monday",
+			"[12] Send the plan (you, 4 days overdue)\nDone\n\n[14] Book the room (you)\nerledigt ✅\nI sent it on Monday"},
 		{"inline user wrote the heading", "> Decisions:\nAction items:\nme: x", "Action items:\nme: x"},
 		{"top-posting gets no heading", "ship it\n\nOn Tue, 24 Nov 2026, leadup <l@example.com> wrote:\n> Decisions:\n> -", "ship it"},
 		{"attribution resets the quote", "> Decisions:\nOn Tue, 24 Nov 2026, leadup <l@example.com> wrote:\n> hello\nx", "x"},
