@@ -257,61 +257,32 @@ func isClockSuffix(suffix string) bool {
 	return false
 }
 
-// dueFold writes s in lower case without accents: "Nächste" becomes
-// "nachste", "ß" "ss", "’" "'".
+// dueFold writes s as the grammar compares words (foldRune): "Nächste"
+// becomes "nachste", "’" "'".
 func dueFold(s string) string {
 	b, _ := dueFoldInto(nil, s, len(s)*2)
 	return string(b)
 }
 
 // dueFoldInto appends the folded s to b; ok is false if the result would be
-// longer than limit bytes.
+// longer than limit bytes. A combining accent is dropped like a composed
+// one ("e\u0301" like "é").
 func dueFoldInto(b []byte, s string, limit int) ([]byte, bool) {
 	for _, r := range s {
-		r = unicode.ToLower(r)
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue // a combining accent
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r = foldRune(r); {
+		case r < 0:
+			continue
 		case r < utf8.RuneSelf:
 			b = append(b, byte(r))
-		case r == 'ß':
-			b = append(b, 's', 's')
-		case r == '’' || r == '‘' || r == 'ʼ':
-			b = append(b, '\'')
 		default:
-			if a, ok := dueUnaccent(r); ok {
-				b = append(b, a)
-			} else {
-				b = utf8.AppendRune(b, r)
-			}
+			b = utf8.AppendRune(b, r)
 		}
 		if len(b) > limit {
 			return b, false
 		}
 	}
 	return b, true
-}
-
-// dueUnaccent maps the accented Latin letters of the seven languages to
-// their base letters.
-func dueUnaccent(r rune) (byte, bool) {
-	switch r {
-	case 'à', 'á', 'â', 'ã', 'ä', 'å':
-		return 'a', true
-	case 'ç':
-		return 'c', true
-	case 'è', 'é', 'ê', 'ë':
-		return 'e', true
-	case 'ì', 'í', 'î', 'ï':
-		return 'i', true
-	case 'ñ':
-		return 'n', true
-	case 'ò', 'ó', 'ô', 'õ', 'ö':
-		return 'o', true
-	case 'ù', 'ú', 'û', 'ü':
-		return 'u', true
-	case 'ý', 'ÿ':
-		return 'y', true
-	}
-	return 0, false
 }

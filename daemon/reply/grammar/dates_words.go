@@ -8,7 +8,7 @@ import (
 
 // The words of due phrases, in English, German, French, Spanish, Italian,
 // Dutch and Portuguese. Each list below is written as people spell it, with
-// accents; the words are folded (lower case, accents dropped, "ß" as "ss")
+// accents; the words are folded (lower case, accents dropped, as foldRune does)
 // when the tables are built, and so is the reply's text, so "venerdi" and
 // "venerdì", "Ate" and "até" are the same word. A phrase may be several
 // words ("no later than", "fin du mois"); the longest one wins.
