@@ -146,7 +146,7 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 	if kind, own := in.ownKind(msg); own {
 		// Not remembered: in a Gmail-style setup every email leadup sends
 		// lands in the watched mailbox.
-		res.Outcome, res.Why = Ignored, "leadup's own "+kind+" email"
+		res.Outcome, res.Why = Ignored, strings.Join(strings.Fields("leadup's own "+kind+" email"), " ")
 		in.o.Log.Info("email ignored", "why", res.Why, "message_id", msg.MessageID)
 		return res, nil
 	}
@@ -208,10 +208,15 @@ func (in *Ingester) remember(ctx context.Context, msg *reply.Message, why string
 // field, or a Message-ID in leadup's namespace ("leadup.KIND.…@domain of
 // mail.from"). Its Auto-Submitted field would also stop it, a step later.
 func (in *Ingester) ownKind(msg *reply.Message) (string, bool) {
+	kind, ok := in.leadupKind(msg.MessageID)
 	if v := msg.Header["X-Leadup-Kind"]; len(v) > 0 {
-		return v[0], true
+		// Any value marks it; only a known one is worth repeating.
+		if k := strings.ToLower(strings.TrimSpace(v[0])); knownKind(k) {
+			kind = k
+		}
+		return kind, true
 	}
-	return in.leadupKind(msg.MessageID)
+	return kind, ok
 }
 
 // leadupKind returns the kind of a Message-ID of leadup's, and false for
@@ -226,11 +231,19 @@ func (in *Ingester) leadupKind(id string) (string, bool) {
 		return "", false
 	}
 	kind, _, _ := strings.Cut(rest[:at], ".")
-	switch kind = strings.ToLower(kind); kind {
-	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest:
+	if kind = strings.ToLower(kind); knownKind(kind) {
 		return kind, true
 	}
 	return "", false
+}
+
+// knownKind reports one of the kinds of email leadup sends.
+func knownKind(kind string) bool {
+	switch kind {
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest:
+		return true
+	}
+	return false
 }
 
 // answer is the leadup email a reply answers.

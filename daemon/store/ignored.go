@@ -19,15 +19,18 @@ type IgnoredMail struct {
 	At        time.Time
 }
 
-// RecordIgnored remembers an ignored email, forgetting the oldest beyond
-// the last hundred.
+// RecordIgnored remembers an ignored email, once for each reason, forgetting
+// the oldest beyond the last hundred.
 func (s *Store) RecordIgnored(ctx context.Context, m IgnoredMail) error {
 	if m.At.IsZero() {
 		m.At = s.now()
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ignored_mail (message_id, from_addr, subject, reason, at) VALUES (?, ?, ?, ?, ?)`,
-			m.MessageID, m.From, m.Subject, m.Reason, m.At.Unix()); err != nil {
+		// Once each: a mailbox rescanned after a UIDVALIDITY change hands
+		// the same emails over again.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ignored_mail (message_id, from_addr, subject, reason, at)
+			SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM ignored_mail WHERE message_id = ? AND reason = ?)`,
+			m.MessageID, m.From, m.Subject, m.Reason, m.At.Unix(), m.MessageID, m.Reason); err != nil {
 			return fmt.Errorf("record ignored email: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM ignored_mail WHERE id <= (SELECT max(id) FROM ignored_mail) - ?`, keepIgnored); err != nil {

@@ -146,9 +146,12 @@ func TestIgnoredMail(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := s.RecordIgnored(ctx, IgnoredMail{MessageID: fmt.Sprint(keepIgnored + 4), From: "sam@example.com", Subject: "s", Reason: "r"}); err != nil {
+		t.Fatal(err)
+	}
 	got, err := s.RecentIgnored(ctx, 3)
-	if err != nil || len(got) != 3 || got[0].MessageID != fmt.Sprint(keepIgnored+4) {
-		t.Errorf("RecentIgnored(3) = %+v, %v; want the newest first", got, err)
+	if err != nil || len(got) != 3 || got[0].MessageID != fmt.Sprint(keepIgnored+4) || got[1].MessageID != fmt.Sprint(keepIgnored+3) {
+		t.Errorf("RecentIgnored(3) = %+v, %v; want the newest first, the one recorded twice once", got, err)
 	}
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM ignored_mail`).Scan(&n)
