@@ -329,7 +329,7 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 		bad := filepath.Join(w.dir, "plaintext.toml")
 		must(t, os.WriteFile(bad, []byte(cfg), 0o600))
 		out, err := w.command("check", "-config", bad).CombinedOutput()
-		if code := exitCode(err); code != 2 || !strings.Contains(string(out), "clear text") {
+		if code := exitCode(err); code != 78 || !strings.Contains(string(out), "clear text") {
 			t.Errorf("leadup check with plaintext SMTP to mail.example.net = exit %d:\n%s", code, out)
 		}
 	})

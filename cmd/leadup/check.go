@@ -26,7 +26,7 @@ and prints a line for each with a fix for what fails:
             -send-test is given
   imap      sign-in, the mailbox exists (opened read-only) and IDLE works
 
-The exit status is 0 only if every check passes, 2 if the configuration is
+The exit status is 0 only if every check passes, 78 if the configuration is
 not valid, and 1 otherwise. Nothing is changed on any server.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		sendTest := fs.Bool("send-test", false, "send a test email to [mail] to once the SMTP check passes")

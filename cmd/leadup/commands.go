@@ -21,9 +21,12 @@ var version = "dev"
 
 // Exit statuses.
 const (
-	exitOK     = 0
-	exitFail   = 1 // something failed at run time: network, Google, the store
-	exitConfig = 2 // the configuration or the command line is wrong
+	exitOK   = 0
+	exitFail = 1 // something failed at run time: network, Google, the store
+	// exitConfig is EX_CONFIG of sysexits.h. Not 2: the Go runtime exits
+	// with 2 after a panic or when it runs out of memory, and the units do
+	// not restart a configuration mistake, but must restart a crash.
+	exitConfig = 78 // the configuration or the command line is wrong
 )
 
 // command is one subcommand.
@@ -187,7 +190,7 @@ func (e *env) invalidConfig(err error) {
 	fmt.Fprintf(e.stderr, "leadup: configuration is not valid:\n%s\n", indent(err.Error()))
 }
 
-// report prints err and returns the exit status it calls for: 2 for a
+// report prints err and returns the exit status it calls for: 78 for a
 // configuration mistake, 1 for anything else.
 func (e *env) report(err error) int {
 	if config.IsConfigError(err) {

@@ -336,3 +336,21 @@ func TestOneLineDefusesTitles(t *testing.T) {
 		}
 	}
 }
+
+// The units must not restart a configuration mistake, and must restart a
+// crash: a Go panic exits with status 2.
+func TestUnitsPreventRestartOnConfigStatus(t *testing.T) {
+	if exitConfig == 2 {
+		t.Fatal("exitConfig = 2, the status of a Go panic")
+	}
+	want := fmt.Sprintf("\nRestartPreventExitStatus=%d\n", exitConfig)
+	for _, unit := range []string{"leadup.service", "leadup-user.service"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "systemd", unit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), want) {
+			t.Errorf("systemd/%s lacks %q", unit, strings.TrimSpace(want))
+		}
+	}
+}

@@ -49,8 +49,8 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.cause }
 
 // IsConfigError reports whether err is, or joins, a configuration mistake
-// the user can fix by editing the file; the command line exits with status 2
-// for those.
+// the user can fix by editing the file; the command line exits with status 78
+// (EX_CONFIG) for those.
 func IsConfigError(err error) bool {
 	var ce *Error
 	return errors.As(err, &ce)
