@@ -71,6 +71,10 @@ func migrate(ctx context.Context, db *sql.DB, fullSchema string, migs []string) 
 	}
 	target := len(migs)
 	switch {
+	case version < 0:
+		// user_version is any 32-bit integer; leadup writes only 0 and up.
+		// Store.Open names the file.
+		return fmt.Errorf("schema version %d is not one leadup writes: the database was not made by leadup, or is damaged", version)
 	case version > target:
 		return fmt.Errorf("%w: it is at version %d, this leadup knows up to %d; run a newer leadup", ErrTooNew, version, target)
 	case version == target:

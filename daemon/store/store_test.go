@@ -162,6 +162,16 @@ func TestMigrate(t *testing.T) {
 			t.Error("column y exists after a rolled-back migration")
 		}
 	})
+	t.Run("negative version is refused", func(t *testing.T) {
+		db := rawDB(t)
+		if _, err := db.Exec("PRAGMA user_version = -1"); err != nil {
+			t.Fatal(err)
+		}
+		err := migrate(ctx, db, full, v3)
+		if err == nil || !strings.Contains(err.Error(), "-1") {
+			t.Fatalf("migrate(user_version -1) = %v, want an error naming -1", err)
+		}
+	})
 	t.Run("foreign database is refused", func(t *testing.T) {
 		db := rawDB(t)
 		if _, err := db.Exec("CREATE TABLE mine (x)"); err != nil {
@@ -377,5 +387,26 @@ func TestMeetingsQuery(t *testing.T) {
 	}
 	if m := got[1]; m.Boss != "Dana" || !m.OneOnOne || len(m.Event.Attendees) != 1 || !m.Event.Start.Equal(t0.Add(3*time.Hour)) {
 		t.Errorf("Meetings()[1] did not round-trip: %+v", m)
+	}
+}
+
+func TestOpenRefusesNegativeSchemaVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "leadup.db")
+	s, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	if _, err := s.db.Exec("PRAGMA user_version = -1"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path, Options{})
+	if err == nil {
+		s.Close()
+		t.Fatal("Open(user_version -1) = nil error")
+	}
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "-1") {
+		t.Errorf("Open(user_version -1) = %q, want the file and the version named", msg)
 	}
 }
