@@ -111,6 +111,11 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	if err != nil {
 		return SyncResult{Requests: ch.Requests}, fmt.Errorf("sync %s: %w", name, err)
 	}
+	// Invitation text is anyone's: clean it once here, before it is
+	// classified, logged, stored or rendered.
+	for i := range ch.Events {
+		ch.Events[i] = calendar.Sanitize(ch.Events[i])
+	}
 	u := SyncUpdate{
 		Calendar: name,
 		Full:     ch.Full,
