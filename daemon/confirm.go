@@ -16,20 +16,23 @@ import (
 // confirmExpiry is how long a confirmation is worth sending.
 const confirmExpiry = 24 * time.Hour
 
-// Confirm implements ingest.Confirmer: it queues, in the outbox, an email
-// answering the user's reply in its thread with what was logged, what was
-// guessed and from which line, and what was fixed. Its Message-ID derives
-// from the reply's, so a reply processed again (after a crash) is confirmed
-// once. It carries a reply token of its own: a reply to it corrects the log.
-func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.Result) error {
-	if res.Meeting == "" {
+// Confirmation implements ingest.Confirmer: it writes the email answering
+// the user's reply in its thread with what was logged, what was guessed and
+// from which line, and what was fixed, for the outbox. Its Message-ID
+// derives from the reply's, so a reply processed again is confirmed once.
+// It carries a reply token of its own: a reply to it corrects the log. It
+// runs inside the transaction that logs the reply, and reads only what was
+// committed before (the meeting, items closed earlier).
+func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ingest.Result) (outbox.Message, bool, error) {
+	if res.Meeting == "" || c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
 		// The outbox belongs to meetings; talking points for a boss with
-		// no meeting ahead are logged without a confirmation.
-		return nil
+		// no meeting ahead are logged without a confirmation. Without
+		// [mail] there is no one to confirm to.
+		return outbox.Message{}, false, nil
 	}
 	m, err := c.store.Meeting(ctx, res.Meeting)
 	if err != nil {
-		return err
+		return outbox.Message{}, false, err
 	}
 	boss := c.boss(m)
 	d := render.ConfirmData{Boss: boss, Now: c.now(), Subject: msg.Subject, Why: res.Why,
@@ -74,19 +77,22 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 		}
 		d.Fixes = append(d.Fixes, fx)
 	}
+	// Items closed by this reply and earlier ones were all committed
+	// before it: only their done time is not, and the template does not
+	// show it.
 	closed, err := c.store.ItemsByID(ctx, res.Logged.Closed)
 	if err != nil {
-		return err
+		return outbox.Message{}, false, err
 	}
 	d.Closed = renderItems(closed)
 	already, err := c.store.ItemsByID(ctx, res.Logged.AlreadyClosed)
 	if err != nil {
-		return err
+		return outbox.Message{}, false, err
 	}
 	d.AlreadyClosed = renderItems(already)
 	r, err := c.render.Confirm(d)
 	if err != nil {
-		return err
+		return outbox.Message{}, false, err
 	}
 
 	// The Message-ID carries the token, so that a reply brings it back
@@ -122,15 +128,18 @@ func (c *composer) Confirm(ctx context.Context, msg *reply.Message, res ingest.R
 	}
 	body, err := em.Bytes()
 	if err != nil {
-		return err
+		return outbox.Message{}, false, err
 	}
-	_, err = c.store.Enqueue(ctx, outbox.Message{
+	return outbox.Message{
 		MessageID: id, MeetingKey: m.Key, Kind: outbox.KindConfirm, Variant: msg.MessageID, MeetingStart: m.Event.Start,
 		ReplyToken: token, NextAttempt: now, Expires: now.Add(confirmExpiry),
 		EnvelopeFrom: c.cfg.Mail.From.Address, EnvelopeTo: []string{c.cfg.Mail.To.Address}, Subject: r.Subject, Body: body,
-	})
-	if err == nil && c.queued != nil {
+	}, true, nil
+}
+
+// Queued implements ingest.Confirmer: it kicks the deliverer.
+func (c *composer) Queued() {
+	if c.queued != nil {
 		c.queued()
 	}
-	return err
 }

@@ -81,9 +81,14 @@ type Store interface {
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 }
 
-// Confirmer queues the confirmation of a logged email.
+// Confirmer writes the confirmation of a processed email.
 type Confirmer interface {
-	Confirm(ctx context.Context, msg *reply.Message, res Result) error
+	// Confirmation returns the email that confirms res, and false when
+	// there is none to send. It is called inside the transaction that
+	// logs the email, so it must read only what was committed before.
+	Confirmation(ctx context.Context, msg *reply.Message, res Result) (outbox.Message, bool, error)
+	// Queued is told that a confirmation is in the outbox.
+	Queued()
 }
 
 // Options configure an Ingester.
@@ -346,8 +351,10 @@ func (in *Ingester) answer(ctx context.Context, msg *reply.Message, a answer, re
 				int(age.Hours()/24), int(ExpiredGrace.Hours()/24))
 			in.o.Log.Warn("reply not logged", "why", res.Why, "message_id", msg.MessageID, "meeting", m.Key)
 			in.remember(ctx, msg, res.Why)
-			in.confirm(ctx, msg, res)
-			return res, nil
+			// Recorded with nothing logged, so that it is answered once.
+			return in.record(ctx, msg, res, store.Record{
+				Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: replyDate(msg, in.o.Now())},
+			})
 		}
 		in.o.Log.Info("reply token expired, but the meeting is recent enough: logging it", "message_id", msg.MessageID, "meeting", m.Key)
 	}
@@ -386,10 +393,37 @@ func (in *Ingester) grammarOptions(boss string, m *meeting.Meeting, when time.Ti
 func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.Meeting, res Result) (Result, error) {
 	when := replyDate(msg, in.o.Now())
 	parsed := grammar.Parse(msg.Text, in.grammarOptions(m.Boss, &m, when))
-	logged, err := in.o.Store.RecordReply(ctx, store.Record{
+	res.Outcome, res.Meeting, res.Boss, res.Parse = Logged, m.Key, m.Boss, parsed
+	res, err := in.record(ctx, msg, res, store.Record{
 		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
 		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: m.Event.Start,
 	})
+	if err != nil || res.Outcome == Duplicate {
+		return res, err
+	}
+	in.o.Log.Info("reply logged", "meeting", m.Key, "boss", m.Boss, "message_id", msg.MessageID,
+		"items", len(res.Logged.Items), "closed", len(res.Logged.Closed), "unplaced", len(parsed.Unplaced))
+	return res, nil
+}
+
+// record stores what an email logged, with its confirmation queued in the
+// same transaction (unless [reply] confirm is off), and returns res with
+// what was logged, or as a Duplicate.
+func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec store.Record) (Result, error) {
+	if in.o.Confirm != nil && in.o.Config.Reply.Confirm {
+		rec.Confirmation = func(l store.Logged) (outbox.Message, bool) {
+			r := res
+			r.Logged = l
+			m, ok, err := in.o.Confirm.Confirmation(ctx, msg, r)
+			if err != nil {
+				// The log matters more than its confirmation.
+				in.o.Log.Error("could not write the confirmation", "message_id", msg.MessageID, "err", err)
+				return m, false
+			}
+			return m, ok
+		}
+	}
+	logged, err := in.o.Store.RecordReply(ctx, rec)
 	if errors.Is(err, store.ErrDuplicate) {
 		res.Outcome = Duplicate
 		return res, nil
@@ -397,10 +431,10 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	if err != nil {
 		return res, err
 	}
-	res.Outcome, res.Meeting, res.Boss, res.Parse, res.Logged = Logged, m.Key, m.Boss, parsed, logged
-	in.o.Log.Info("reply logged", "meeting", m.Key, "boss", m.Boss, "message_id", msg.MessageID,
-		"items", len(logged.Items), "closed", len(logged.Closed), "unplaced", len(parsed.Unplaced))
-	in.confirm(ctx, msg, res)
+	res.Logged = logged
+	if logged.Confirmed {
+		in.o.Confirm.Queued()
+	}
 	return res, nil
 }
 
@@ -435,21 +469,16 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 		}
 	}
 	fixes := toFixes(parsed.Corrections, orig.MessageID, in.o.Config.Location)
-	logged, err := in.o.Store.RecordReply(ctx, store.Record{
+	res.Outcome, res.Meeting, res.Boss, res.Parse = Corrected, m.Key, orig.Boss, parsed
+	res, err = in.record(ctx, msg, res, store.Record{
 		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
 		Items: items, Done: doneIDs(parsed), Fixes: fixes,
 	})
-	if errors.Is(err, store.ErrDuplicate) {
-		res.Outcome = Duplicate
-		return res, nil
-	}
-	if err != nil {
+	if err != nil || res.Outcome == Duplicate {
 		return res, err
 	}
-	res.Outcome, res.Meeting, res.Boss, res.Parse, res.Logged = Corrected, m.Key, orig.Boss, parsed, logged
 	in.o.Log.Info("corrections applied", "meeting", m.Key, "boss", orig.Boss, "message_id", msg.MessageID,
-		"fixes", len(logged.Fixed), "items", len(logged.Items), "closed", len(logged.Closed))
-	in.confirm(ctx, msg, res)
+		"fixes", len(res.Logged.Fixed), "items", len(res.Logged.Items), "closed", len(res.Logged.Closed))
 	return res, nil
 }
 
@@ -557,23 +586,18 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	if len(items) == 0 && subject != "" {
 		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
 	}
-	logged, err := in.o.Store.RecordReply(ctx, store.Record{
-		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
-		Items: items, Done: doneIDs(parsed),
-	})
-	if errors.Is(err, store.ErrDuplicate) {
-		res.Outcome = Duplicate
-		return res, nil
-	}
-	if err != nil {
-		return res, err
-	}
-	res.Outcome, res.Boss, res.Parse, res.Logged = Topics, boss, parsed, logged
+	res.Outcome, res.Boss, res.Parse = Topics, boss, parsed
 	if next != nil {
 		res.Meeting = next.Key
 	}
-	in.o.Log.Info("talking points queued", "boss", boss, "meeting", key, "message_id", msg.MessageID, "items", len(logged.Items))
-	in.confirm(ctx, msg, res)
+	res, err := in.record(ctx, msg, res, store.Record{
+		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
+		Items: items, Done: doneIDs(parsed),
+	})
+	if err != nil || res.Outcome == Duplicate {
+		return res, err
+	}
+	in.o.Log.Info("talking points queued", "boss", boss, "meeting", key, "message_id", msg.MessageID, "items", len(res.Logged.Items))
 	return res, nil
 }
 
@@ -630,15 +654,6 @@ func (in *Ingester) topicBoss(ctx context.Context, subject string) (string, *mee
 		return named, nil, nil
 	}
 	return bosses[0].Name, nil, nil
-}
-
-func (in *Ingester) confirm(ctx context.Context, msg *reply.Message, res Result) {
-	if in.o.Confirm == nil || !in.o.Config.Reply.Confirm {
-		return
-	}
-	if err := in.o.Confirm.Confirm(ctx, msg, res); err != nil {
-		in.o.Log.Error("could not queue the confirmation", "message_id", msg.MessageID, "err", err)
-	}
 }
 
 // toItems turns a parse into log items; due dates become the end of that

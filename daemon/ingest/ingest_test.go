@@ -21,12 +21,16 @@ import (
 
 var now = time.Date(2026, 11, 24, 17, 30, 0, 0, time.UTC) // a Tuesday
 
+// confirmer records the confirmations asked for; the store rejects its
+// empty messages, so a test that wants one queued uses the daemon's.
 type confirmer struct{ calls []ingest.Result }
 
-func (c *confirmer) Confirm(ctx context.Context, msg *reply.Message, res ingest.Result) error {
+func (c *confirmer) Confirmation(ctx context.Context, msg *reply.Message, res ingest.Result) (outbox.Message, bool, error) {
 	c.calls = append(c.calls, res)
-	return nil
+	return outbox.Message{}, false, nil
 }
+
+func (c *confirmer) Queued() {}
 
 type fixture struct {
 	in      *ingest.Ingester

@@ -17,12 +17,22 @@ import (
 // nothing, which makes a job safe to dispatch twice. A digest has no
 // meeting (MeetingKey ""); every other kind must have one.
 func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
-	now := s.now().Unix()
+	return enqueue(ctx, s.db, m, s.now())
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// enqueue is Enqueue on a database or inside a transaction.
+func enqueue(ctx context.Context, db execer, m outbox.Message, at time.Time) (bool, error) {
+	now := at.Unix()
 	var key any
 	if m.MeetingKey != "" {
 		key = m.MeetingKey
 	}
-	res, err := s.db.ExecContext(ctx, `
+	res, err := db.ExecContext(ctx, `
 		INSERT INTO outbox (message_id, meeting_key, kind, variant, meeting_start, late, reply_token, state,
 			next_attempt_at, expires_at, envelope_from, envelope_to, subject, message, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)

@@ -34,6 +34,11 @@ type Record struct {
 	PointsRaisedBefore time.Time
 	// Fixes correct items logged earlier (a reply to a confirmation).
 	Fixes []Fix
+	// Confirmation, when set, composes the email that confirms what was
+	// logged, from what was; it is queued in the outbox in the same
+	// transaction, so that a crash cannot log a reply and lose its
+	// confirmation. ok false: none to send.
+	Confirmation func(Logged) (m outbox.Message, ok bool)
 }
 
 // Logged is what RecordReply did.
@@ -43,6 +48,8 @@ type Logged struct {
 	AlreadyClosed []int64 // "done" ids of action items of this boss closed before
 	NotFound      []int64 // "done" ids that are no action item with this boss
 	Fixed         []Fixed // the fixes, in order, applied or not
+	// Confirmed reports that a confirmation was queued with the reply.
+	Confirmed bool
 }
 
 // RecordReply stores a reply and what it logged, in one transaction: the
@@ -107,6 +114,14 @@ func (s *Store) RecordReply(ctx context.Context, rec Record) (Logged, error) {
 			if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE boss = ? AND kind = 'point'
 				AND done_at IS NULL AND created_at < ?`, now.Unix(), r.MessageID, r.Boss, rec.PointsRaisedBefore.Unix()); err != nil {
 				return fmt.Errorf("close raised talking points: %w", err)
+			}
+		}
+		if rec.Confirmation != nil {
+			if m, ok := rec.Confirmation(out); ok {
+				var err error
+				if out.Confirmed, err = enqueue(ctx, tx, m, now); err != nil {
+					return fmt.Errorf("queue confirmation: %w", err)
+				}
 			}
 		}
 		return nil

@@ -204,3 +204,45 @@ func TestMarkSendingClaims(t *testing.T) {
 		t.Errorf("second MarkSending() = %v, want outbox.ErrNotFound", err)
 	}
 }
+
+// TestConfirmationInTheSameTransaction: a reply's confirmation is queued
+// with its items, or neither is stored: a crash between the two cannot log
+// a reply and lose its confirmation.
+func TestConfirmationInTheSameTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	m := activeMeeting("m", t0.Add(-time.Hour))
+	if _, err := s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}}); err != nil {
+		t.Fatal(err)
+	}
+	confirm := func(key string) func(Logged) (outbox.Message, bool) {
+		return func(l Logged) (outbox.Message, bool) {
+			return outbox.Message{MessageID: "confirm." + key, MeetingKey: key, Kind: outbox.KindConfirm, Variant: "r@x",
+				NextAttempt: t0, Expires: t0.Add(time.Hour), Subject: fmt.Sprintf("%d items", len(l.Items)), Body: []byte("x")}, true
+		}
+	}
+	rec := Record{Reply: Reply{MessageID: "r@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Items: []Item{{Kind: ItemDecision, Text: "ship it"}}}
+
+	// The confirmation cannot be queued (no such meeting): nothing is kept.
+	rec.Confirmation = confirm("no-such-meeting")
+	if _, err := s.RecordReply(ctx, rec); err == nil {
+		t.Fatal("RecordReply() with a confirmation that cannot be queued succeeded")
+	}
+	if seen, _ := s.ReplySeen(ctx, "r@x"); seen {
+		t.Error("the reply was recorded without its confirmation")
+	}
+	if items, _ := s.ListItems(ctx, ItemQuery{}); len(items) != 0 {
+		t.Errorf("%d items kept without the confirmation", len(items))
+	}
+
+	rec.Confirmation = confirm(m.Key)
+	got, err := s.RecordReply(ctx, rec)
+	if err != nil || !got.Confirmed {
+		t.Fatalf("RecordReply() = %+v, %v; want it confirmed", got, err)
+	}
+	msgs, err := s.OutboxForMeetings(ctx, []string{m.Key})
+	if err != nil || len(msgs[m.Key]) != 1 || msgs[m.Key][0].Subject != "1 items" {
+		t.Errorf("outbox = %+v, %v; want the confirmation, written from what was logged", msgs, err)
+	}
+}
