@@ -48,6 +48,10 @@ type Meeting struct {
 	// Why says, for an Unmatched meeting, which part of the rule it fails.
 	// It is for logs and is not stored.
 	Why string
+	// Awaiting marks an Unmatched event that would be a meeting with a boss
+	// but for an unanswered invitation from someone who is neither a boss
+	// nor the user (see Rule). It is not stored either.
+	Awaiting bool
 }
 
 // KeyOf returns the key of ev on the named calendar: the calendar and event
@@ -68,6 +72,13 @@ func KeyOf(calendarName string, ev *calendar.Event) string {
 // non-self attendee, and the title filters let it through. If the user (the
 // self attendee, or the organizer when there is none) declined, it is a
 // Declined meeting. Group meetings count unless the config turns them off.
+//
+// An invitation the user has not answered counts only when a boss or the
+// user organised it. Anyone can put an event on a calendar by inviting its
+// owner; without this, a stranger who lists a boss among the guests could
+// make leadup send email on their schedule (a recurring invite every few
+// minutes means an email every few minutes). Such an event is Unmatched
+// with Awaiting set, until the user accepts it.
 type Rule struct {
 	bosses  []config.Boss
 	byEmail map[string]int // lowercased address → index into bosses
@@ -96,6 +107,10 @@ func (r *Rule) Bosses() []config.Boss { return r.bosses }
 // next sync is a full one.
 func (r *Rule) Fingerprint() string {
 	h := sha256.New()
+	// The version of the rule itself: an upgrade that changes what counts
+	// (version 2: unanswered invitations from outsiders do not) classifies
+	// the stored events again.
+	fmt.Fprintf(h, "rule 2\n")
 	for _, b := range r.bosses {
 		fmt.Fprintf(h, "boss %q %q\n", b.Name, b.Emails)
 	}
@@ -152,6 +167,11 @@ func (r *Rule) Classify(calendarName string, ev calendar.Event) Meeting {
 		return m
 	}
 	m.BossDeclined = r.bossDeclined(boss, &ev)
+	if unanswered(&ev) && !r.organisedByBossOrUser(&ev) {
+		m.Awaiting = true
+		m.Why = "awaiting your answer to an invitation from " + organizerAddress(&ev) + ", who is not a boss"
+		return m
+	}
 	if userDeclined(&ev) {
 		m.Status = Declined
 		return m
@@ -241,6 +261,53 @@ func userAddress(ev *calendar.Event) string {
 		}
 	}
 	return ev.Organizer.Email
+}
+
+// unanswered reports whether the user has not answered ev: the self
+// attendee's answer is needsAction (or missing). With no self attendee the
+// user is the organizer, who needs no answer.
+func unanswered(ev *calendar.Event) bool {
+	for _, a := range ev.Attendees {
+		if a.Self {
+			return a.Response == "" || a.Response == calendar.ResponseNeedsAction
+		}
+	}
+	return false
+}
+
+// organizerAddress returns the organizer's address: the organizer field's,
+// or with none, the attendee marked as organizer's.
+func organizerAddress(ev *calendar.Event) string {
+	if ev.Organizer.Email != "" {
+		return ev.Organizer.Email
+	}
+	for _, a := range ev.Attendees {
+		if a.Organizer {
+			return a.Email
+		}
+	}
+	return ""
+}
+
+// organisedByBossOrUser reports whether a configured boss or the user
+// organised ev.
+func (r *Rule) organisedByBossOrUser(ev *calendar.Event) bool {
+	if ev.Organizer.Self {
+		return true
+	}
+	org := strings.ToLower(organizerAddress(ev))
+	if org == "" {
+		return false
+	}
+	if _, ok := r.byEmail[org]; ok {
+		return true
+	}
+	for _, a := range ev.Attendees {
+		if (a.Self && strings.EqualFold(a.Email, org)) || (a.Organizer && a.Self) {
+			return true
+		}
+	}
+	return false
 }
 
 // userDeclined reports whether the user declined ev: the self attendee's

@@ -42,6 +42,7 @@ func TestClassify(t *testing.T) {
 		boss     string
 		oneOnOne bool
 		declined bool // boss declined
+		awaiting bool // Unmatched only for an unanswered outsider's invitation
 	}{
 		{name: "boss organizes a 1:1", status: Active, boss: "Dana Whitfield", oneOnOne: true},
 		{name: "boss is an attendee, I organize", edit: func(e *calendar.Event) {
@@ -116,6 +117,49 @@ func TestClassify(t *testing.T) {
 			status: Active, boss: "Dana Whitfield", oneOnOne: true},
 		{name: "include filter misses", filter: config.Filter{IncludeTitle: regexp.MustCompile(`(?i)review`)},
 			status: Unmatched},
+		{name: "unanswered invitation from an outsider, boss a guest", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "mallory@outside.example"}
+			e.Attendees = []calendar.Attendee{{Email: "mallory@outside.example", Organizer: true, Response: calendar.ResponseAccepted},
+				{Email: "dana@example.com", Response: calendar.ResponseNeedsAction},
+				{Email: "me@example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+		}, status: Unmatched, awaiting: true},
+		{name: "outsider's invitation without a response is unanswered", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{}
+			e.Attendees = []calendar.Attendee{{Email: "mallory@outside.example", Organizer: true},
+				dana, {Email: "me@example.com", Self: true}}
+		}, status: Unmatched, awaiting: true},
+		{name: "outsider's invitation once accepted", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "mallory@outside.example"}
+			e.Attendees = []calendar.Attendee{{Email: "mallory@outside.example", Organizer: true, Response: calendar.ResponseAccepted}, dana, me}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: false},
+		{name: "outsider's invitation tentatively accepted", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "mallory@outside.example"}
+			e.Attendees = []calendar.Attendee{dana, {Email: "me@example.com", Self: true, Response: calendar.ResponseTentative}}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered invitation from the boss", edit: func(e *calendar.Event) {
+			e.Attendees[1].Response = calendar.ResponseNeedsAction
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered, boss organizes under a second address", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "DANA.WHITFIELD@corp.example"}
+			e.Attendees = []calendar.Attendee{dana, {Email: "me@example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered, organised by another boss", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "sam@example.com"}
+			e.Attendees = []calendar.Attendee{dana, {Email: "me@example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered, organised by me on another calendar", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "me@example.com"}
+			e.Attendees = []calendar.Attendee{dana, {Email: "Me@Example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered, organizer is me (.ics self)", edit: func(e *calendar.Event) {
+			e.Organizer = calendar.Person{Email: "me@work.example", Self: true}
+			e.Attendees = []calendar.Attendee{dana, {Email: "me@example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+		}, status: Active, boss: "Dana Whitfield", oneOnOne: true},
+		{name: "unanswered outsider invitation to a filtered-out title is just unmatched",
+			filter: config.Filter{ExcludeTitle: regexp.MustCompile(`(?i)^dana /`)}, edit: func(e *calendar.Event) {
+				e.Organizer = calendar.Person{Email: "mallory@outside.example"}
+				e.Attendees = []calendar.Attendee{dana, {Email: "me@example.com", Self: true, Response: calendar.ResponseNeedsAction}}
+			}, status: Unmatched},
 		{name: "exclude filter", filter: config.Filter{ExcludeTitle: regexp.MustCompile(`(?i)^dana /`)},
 			status: Unmatched},
 	}
@@ -130,6 +174,9 @@ func TestClassify(t *testing.T) {
 			m := NewRule(testBosses, f).Classify("google:primary", ev)
 			if m.Status != tt.status {
 				t.Fatalf("Classify() status = %q (why: %s), want %q", m.Status, m.Why, tt.status)
+			}
+			if m.Awaiting != tt.awaiting {
+				t.Fatalf("Classify() awaiting = %t (why: %s), want %t", m.Awaiting, m.Why, tt.awaiting)
 			}
 			if tt.status != Active && tt.status != Declined {
 				return
