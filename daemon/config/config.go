@@ -62,6 +62,7 @@ type Config struct {
 	IMAP         IMAP
 	Reply        Reply
 	Digest       Digest
+	Limits       Limits
 
 	// lines locates the tables of the keys CheckDelivery may report.
 	lines struct{ mail, smtp int }
@@ -109,6 +110,7 @@ type rawConfig struct {
 	IMAP         *rawIMAP    `toml:"imap"` // nil without [imap]
 	Reply        rawReply    `toml:"reply"`
 	Digest       rawDigest   `toml:"digest"`
+	Limits       rawLimits   `toml:"limits"`
 }
 
 type rawGoogle struct {
@@ -253,6 +255,7 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	p.imap(raw.IMAP, cfg)
 	p.reply(&raw.Reply, cfg)
 	p.digest(&raw.Digest, cfg)
+	p.limits(&raw.Limits, cfg)
 	cfg.lines.mail = p.idx.lineOf("mail")
 	cfg.lines.smtp = p.idx.lineOf("smtp")
 	return cfg
