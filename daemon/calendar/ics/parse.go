@@ -25,16 +25,25 @@ type ParseOptions struct {
 	// Self lists the user's own addresses. An organizer or attendee with one
 	// of them (compared without regard to case) gets Self.
 	Self []string
-	// Log receives warnings about events that had to be skipped. Defaults to
-	// discarding them.
+	// Log receives warnings about events that had to be skipped, and
+	// Expand's warnings. Defaults to discarding them.
 	Log *slog.Logger
+	// MaxInstances bounds the events one Expand lists for the whole
+	// calendar; defaults to DefaultMaxInstances.
+	MaxInstances int
+	// MaxSeriesInstances bounds the instances one recurring series lists in
+	// one Expand, the earliest kept; defaults to DefaultMaxSeriesInstances.
+	// It is at most MaxInstances.
+	MaxSeriesInstances int
 }
 
 // Calendar is a parsed iCalendar stream: its VEVENTs grouped into series by
 // UID, ready to be expanded over any window with Expand.
 type Calendar struct {
-	series []*series
-	log    *slog.Logger
+	series       []*series
+	log          *slog.Logger
+	maxInstances int // in one Expand
+	maxSeries    int // per series in one Expand
 }
 
 // series is one UID: a master VEVENT (nil when the feed holds only some
@@ -72,12 +81,6 @@ type vevent struct {
 	tmpl calendar.Event // every field but ID, times and OriginalStart
 }
 
-// rdate is an instance added by RDATE, with its own end for a PERIOD.
-type rdate struct {
-	start time.Time
-	end   time.Time // zero: start + the series' duration
-}
-
 // Parse reads an iCalendar stream (RFC 5545): one or more VCALENDARs.
 // VTODO, VJOURNAL and other components are ignored. A VEVENT that cannot be
 // used (no DTSTART, an unreadable date) is skipped with a warning, and a
@@ -98,6 +101,12 @@ func parse(data []byte, o ParseOptions) (*Calendar, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.MaxInstances <= 0 {
+		o.MaxInstances = DefaultMaxInstances
+	}
+	if o.MaxSeriesInstances <= 0 {
+		o.MaxSeriesInstances = DefaultMaxSeriesInstances
+	}
 	cals, stats, err := decode(data)
 	if err != nil {
 		return nil, err
@@ -115,7 +124,7 @@ func parse(data []byte, o ParseOptions) (*Calendar, error) {
 	for _, a := range o.Self {
 		p.self[strings.ToLower(strings.TrimSpace(a))] = true
 	}
-	c := &Calendar{log: o.Log}
+	c := &Calendar{log: o.Log, maxInstances: o.MaxInstances, maxSeries: min(o.MaxSeriesInstances, o.MaxInstances)}
 	byUID := map[string]*series{}
 	skipped := 0
 	for _, cal := range cals {

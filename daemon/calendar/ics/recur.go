@@ -163,11 +163,51 @@ func (r *recurrence) untilCivil(z *zone, allDay bool) time.Time {
 //     (FREQ=HOURLY;INTERVAL=24;BYHOUR=5 from 03:00), on which rrule-go loops
 //     forever, are refused.
 func (r *recurrence) starts(dtstart, from, to, until time.Time, limit int) (out []time.Time, err error) {
+	err = r.each(dtstart, from, to, until, func(t time.Time) bool {
+		if len(out) >= limit {
+			return false
+		}
+		out = append(out, t)
+		return true
+	})
+	if errors.Is(err, errStopped) {
+		err = errLimit
+	}
+	return out, err
+}
+
+// countStarts returns how many starts the rule gives from `from` up to but not
+// including `to`, counting no further than bound: it allocates nothing per
+// instance. errLimit says the count stopped at bound.
+func (r *recurrence) countStarts(dtstart, from, to, until time.Time, bound int) (n int, err error) {
+	err = r.each(dtstart, from, to, until, func(time.Time) bool {
+		if n >= bound {
+			return false
+		}
+		n++
+		return true
+	})
+	if errors.Is(err, errStopped) {
+		err = errLimit
+	}
+	return n, err
+}
+
+// errStopped: yield asked each to stop while the rule had more to give.
+var errStopped = errors.New("stopped")
+
+// each calls yield with the starts the rule gives a series that begins at
+// dtstart (all civil times), from `from` up to but not including `to`, in
+// order, until yield returns false; it then returns errStopped. Another
+// error says why the list stops short: a rule that can never match, or a
+// failure inside rrule-go. Instances are made one at a time, so the cost is
+// bounded by what yield accepts, not by the rule.
+func (r *recurrence) each(dtstart, from, to, until time.Time, yield func(time.Time) bool) (err error) {
 	defer func() {
 		// rrule-go indexes slices with computed offsets; should an input
 		// slip past the checks above, lose the series, not the daemon.
 		if p := recover(); p != nil {
-			out, err = nil, fmt.Errorf("recurrence library failed: %v", p)
+			err = fmt.Errorf("recurrence library failed: %v", p)
 		}
 	}()
 	if !until.IsZero() && until.Before(to) {
@@ -177,12 +217,12 @@ func (r *recurrence) starts(dtstart, from, to, until time.Time, limit int) (out 
 		from = dtstart
 	}
 	if !from.Before(to) {
-		return nil, nil
+		return nil
 	}
 	opt := r.opt
 	fillDefaults(&opt, dtstart)
 	if !reachable(opt, dtstart) {
-		return nil, errors.New("rule never matches: INTERVAL never reaches BYHOUR/BYMINUTE/BYSECOND")
+		return errors.New("rule never matches: INTERVAL never reaches BYHOUR/BYMINUTE/BYSECOND")
 	}
 	start := dtstart
 	if r.count == 0 {
@@ -193,7 +233,7 @@ func (r *recurrence) starts(dtstart, from, to, until time.Time, limit int) (out 
 	opt.Count = r.count
 	rule, err := rrule.NewRRule(opt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	next := rule.Iterator()
 	if r.count > 0 {
@@ -203,10 +243,10 @@ func (r *recurrence) starts(dtstart, from, to, until time.Time, limit int) (out 
 		first, ok := next()
 		if ok && !first.Equal(opt.Dtstart) {
 			if opt.Count--; opt.Count == 0 {
-				return nil, nil
+				return nil
 			}
 			if rule, err = rrule.NewRRule(opt); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		next = rule.Iterator()
@@ -214,22 +254,21 @@ func (r *recurrence) starts(dtstart, from, to, until time.Time, limit int) (out 
 	for steps := 0; ; steps++ {
 		t, ok := next()
 		if !ok {
-			return out, nil
+			return nil
 		}
 		t = t.AddDate(-shift, 0, 0)
 		if t.Before(from) {
 			if steps >= maxSteps {
-				return out, fmt.Errorf("more than %d instances before the window", maxSteps)
+				return fmt.Errorf("more than %d instances before the window", maxSteps)
 			}
 			continue
 		}
 		if !t.Before(to) {
-			return out, nil
+			return nil
 		}
-		if len(out) >= limit {
-			return out, errLimit
+		if !yield(t) {
+			return errStopped
 		}
-		out = append(out, t)
 	}
 }
 
