@@ -3,6 +3,7 @@ package render
 import (
 	"html"
 	htmltemplate "html/template"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -334,7 +335,7 @@ func (w *textWriter) tag(a atom.Atom, tt xhtml.TokenType, href string) {
 			if w.href != "" && w.linkAt <= w.b.Len() {
 				label := w.b.String()[w.linkAt:]
 				target := strings.TrimPrefix(w.href, "mailto:")
-				if !strings.Contains(label, target) {
+				if !strings.Contains(label, target) || realHost(label, w.href) != "" {
 					w.space = true
 					w.flush()
 					w.b.WriteString("<" + target + ">")
@@ -510,6 +511,9 @@ func rebuild(s string) string {
 	type open struct {
 		a    atom.Atom
 		kept bool
+		// For a kept link: its target, and the text shown for it so far.
+		href  string
+		label *strings.Builder
 	}
 	z := xhtml.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
@@ -517,11 +521,18 @@ func rebuild(s string) string {
 	var stack []open
 	counts := map[atom.Atom]int{}
 	kept := 0
+	var labels []*strings.Builder // of the open kept links
 	closeTag := func(o open) {
 		counts[o.a]--
 		if o.kept {
 			kept--
 			b.WriteString("</" + o.a.String() + ">")
+		}
+		if o.label != nil {
+			labels = labels[:len(labels)-1]
+			if host := realHost(o.label.String(), o.href); host != "" {
+				b.WriteString(escapeText(" (goes to " + host + ")"))
+			}
 		}
 	}
 	for {
@@ -533,7 +544,13 @@ func rebuild(s string) string {
 			}
 			return b.String()
 		case xhtml.TextToken:
-			b.WriteString(escapeText(stripControls(string(z.Text()))))
+			t := stripControls(string(z.Text()))
+			for _, l := range labels {
+				if l.Len() < maxLabelBytes {
+					l.WriteString(t)
+				}
+			}
+			b.WriteString(escapeText(t))
 		case xhtml.StartTagToken, xhtml.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
@@ -564,6 +581,8 @@ func rebuild(s string) string {
 				switch {
 				case a == atom.A:
 					writeLink(&b, href)
+					o.href, o.label = href, &strings.Builder{}
+					labels = append(labels, o.label)
 				case block:
 					b.WriteString("<" + a.String() + ` style="` + style + `">`)
 				default:
@@ -589,6 +608,44 @@ func rebuild(s string) string {
 			}
 		}
 	}
+}
+
+// maxLabelBytes is how much of a link's text realHost looks at.
+const maxLabelBytes = 2048
+
+// shownHost matches what a link's text may show as a host name: two or more
+// dot-separated labels ending in an alphabetic top-level domain, alone or in
+// a URL. Only a name at the start of the text, after a space or an opening
+// bracket or quote, or after "://" counts: one after "@", "/" or "=" is an
+// address's domain, a file name or a query value.
+var shownHost = regexp.MustCompile(`(?:^|[\s(<\[{"'«“‘]|://)((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-zA-Z0-9-]{1,59}))`)
+
+// realHost returns the host an http or https link to href goes to if its
+// text, label, shows another host ("meet.google.com" on a link to
+// evil.example), else "". Emails show it next to the link, as link text
+// is the oldest trick in phishing.
+func realHost(label, href string) string {
+	u, err := url.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	host := normalHost(u.Hostname())
+	if host == "" {
+		return ""
+	}
+	for _, m := range shownHost.FindAllStringSubmatch(label, 8) {
+		if normalHost(m[1]) != host {
+			return host
+		}
+	}
+	return ""
+}
+
+// normalHost lower-cases a host name and drops a final dot and a leading
+// "www.", so that "WWW.Example.com." and "example.com" compare equal.
+func normalHost(h string) string {
+	h = strings.TrimSuffix(strings.ToLower(h), ".")
+	return strings.TrimPrefix(h, "www.")
 }
 
 // writeLink writes the start tag of a link to a safe URL.

@@ -22,7 +22,12 @@
 // prepared first: every time is in the user's zone (Meeting.Location, or
 // DigestData.Location), items are sorted oldest first (a digest's open
 // items overdue first), item owners are "me", "boss" or another person's
-// name, and strings are single lines (Boss.Style keeps its line breaks). A
+// name, and strings are single lines (Boss.Style keeps its line breaks)
+// without bidi or zero-width controls. A meeting's title, place and guests'
+// names are cut to about 300 characters (the title's RFC 2047 encoded-words
+// decoded first), and its ConferenceURL is "" unless it is an https link to
+// a known video service (calendar.VideoURL), so that "Join the call" cannot
+// lead to a look-alike host. A
 // digest's bosses come with their meetings of the week ahead and their
 // StatusUpdate worked out. A user's files may redefine any block of the
 // built-in ones: "item", "list", "meeting", "prompts", "notice-sentence",

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/leadup/leadup/daemon/calendar"
 )
 
 // commonFuncs returns the helpers of both kinds of template (see the package
@@ -665,12 +667,9 @@ func splitLines(s string) []string {
 }
 
 // isControl reports the characters that must not reach an email: C0 and C1
-// controls, and the bidirectional overrides that can make text read
-// differently from what it is.
-func isControl(r rune) bool {
-	return unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') ||
-		r == '\ufeff' || r == utf8.RuneError
-}
+// controls, the zero-width characters and the bidirectional controls that
+// can make text read differently from what it is (see calendar.IsHidden).
+func isControl(r rune) bool { return calendar.IsHidden(r) }
 
 // stripControls removes control characters from s, keeping line breaks and
 // tabs.

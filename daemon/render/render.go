@@ -15,6 +15,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/leadup/leadup/daemon/calendar"
 	"github.com/leadup/leadup/templates"
 )
 
@@ -389,13 +390,17 @@ func prepMeeting(m Meeting, loc *time.Location) Meeting {
 			m.BossLocation = nil
 		}
 	}
-	m.Title = oneline(m.Title)
-	m.Place = oneline(m.Place)
-	m.ConferenceURL = oneline(m.ConferenceURL)
+	// The tracker sanitises events as they arrive (calendar.Sanitize), but
+	// a meeting stored before it did, or made elsewhere, gets the same
+	// treatment here: a title's encoded-words decoded, hidden characters
+	// gone, long text cut, and a video link only to a known service.
+	m.Title = calendar.CleanText(calendar.DecodeWords(m.Title))
+	m.Place = calendar.CleanText(m.Place)
+	m.ConferenceURL = calendar.VideoURL(m.ConferenceURL)
 	m.CalendarURL = oneline(m.CalendarURL)
 	others := make([]Person, 0, len(m.Others))
 	for _, p := range m.Others {
-		p.Name, p.Email = oneline(p.Name), oneline(p.Email)
+		p.Name, p.Email = calendar.CleanText(p.Name), oneline(p.Email)
 		if p.Name != "" || p.Email != "" {
 			others = append(others, p)
 		}
