@@ -113,8 +113,10 @@ func (m *Message) Bytes() ([]byte, error) {
 	// jordan-wright/email Q-encodes every other header value that is not
 	// printable ASCII (RFC 2047); a CR or LF would be encoded rather than
 	// start a new field, but it would still decode to a line break, so
-	// clean strips them first.
-	e.Subject = clean(m.Subject)
+	// clean strips them first. headerText then encodes an ASCII value that
+	// holds an encoded-word, which the library would leave for the reader's
+	// client to decode into whatever it says.
+	e.Subject = headerText(clean(m.Subject))
 	e.Text = []byte(m.Text)
 	if m.HTML != "" {
 		e.HTML = []byte(m.HTML)
@@ -142,7 +144,7 @@ func (m *Message) Bytes() ([]byte, error) {
 		h.Set("References", strings.Join(append(refs, "<"+m.InReplyTo+">"), " "))
 	}
 	for k, v := range m.Headers {
-		h.Set(k, clean(v))
+		h.Set(k, headerText(clean(v)))
 	}
 
 	raw, err := e.Bytes()
@@ -272,15 +274,44 @@ func validFieldName(s string) bool {
 
 // clean replaces line breaks and other control characters with spaces, so
 // that text from a calendar cannot add header fields (header injection) or
-// end the header early, and trims the white space at the ends, which
-// parsers drop anyway.
+// end the header early, drops the zero-width and bidi controls that make
+// text read differently from what it is, and trims the white space at the
+// ends, which parsers drop anyway.
 func clean(s string) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		switch {
+		case r < ' ' || (r >= 0x7f && r <= 0x9f) || r == '\u2028' || r == '\u2029':
 			return ' '
+		case hidden(r):
+			return -1
 		}
 		return r
 	}, s))
+}
+
+// hidden reports the format characters a header may not carry: the
+// zero-width characters and marks U+200B–U+200F, the bidi embeddings and
+// overrides U+202A–U+202E, the isolates U+2066–U+2069, the Arabic letter
+// mark U+061C and the byte-order mark U+FEFF.
+func hidden(r rune) bool {
+	return (r >= '\u200b' && r <= '\u200f') || (r >= '\u202a' && r <= '\u202e') ||
+		(r >= '\u2066' && r <= '\u2069') || r == '\u061c' || r == '\ufeff'
+}
+
+// headerText returns s as an unstructured header value should be given to
+// jordan-wright/email: as it is, unless it is ASCII and holds "=?", the
+// start of an RFC 2047 encoded-word. The library writes ASCII as it is, and
+// a client would decode such a word, so a title like
+// "=?utf-8?b?4oCuQmNjOiB4?=" would show as whatever it encodes, line breaks
+// and bidi overrides included. Encoding the whole value makes the client
+// show the text leadup meant, "=?" and all.
+func headerText(s string) string {
+	if !strings.Contains(s, "=?") || strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		// Non-ASCII values are Q-encoded whole by the library, "=" and
+		// "?" included.
+		return s
+	}
+	return forceBEncode(s)
 }
 
 // addressHeader formats a for jordan-wright/email, which splits the From

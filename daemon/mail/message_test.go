@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -356,6 +357,48 @@ func TestMessageIDDomain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := MessageIDDomain(tt.from); got != tt.want {
 				t.Errorf("MessageIDDomain(%v) = %q, want %q", tt.from, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMessageBytesHostileSubject(t *testing.T) {
+	word := "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("\u202eCRLF\r\nBcc: x@evil")) + "?="
+	tests := []struct {
+		name, subject, want string
+	}{
+		// An encoded-word leadup did not decode (a title rendered before
+		// calendars were sanitised) reaches the reader as written, not as
+		// what it encodes.
+		{"encoded-word", "Prep: " + word + " with Dana", "Prep: " + word + " with Dana"},
+		{"encoded-word and non-ASCII", "Prép: " + word, "Prép: " + word},
+		{"decoded", "Prep: \u202eCRLF\r\nBcc: x@evil", "Prep: CRLF  Bcc: x@evil"},
+		{"zero-width and isolates", "a\u200bb\u2066c\u2069\ufeffd\u061ce\u200f", "abcde"},
+		{"C1 and line separators", "a\u0085b\u2028c", "a b c"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Message{
+				From:      &mail.Address{Address: "me@example.com"},
+				To:        []*mail.Address{{Address: "me@example.com"}},
+				Subject:   tt.subject,
+				Text:      "body",
+				MessageID: "hostile.1@example.com",
+				Date:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			}
+			raw, err := m.Bytes()
+			if err != nil {
+				t.Fatalf("Bytes() = %v", err)
+			}
+			p := parseMessage(t, raw)
+			if v, ok := p.header["Bcc"]; ok {
+				t.Errorf("message has an injected Bcc field: %q\n%s", v, raw)
+			}
+			if p.subject != tt.want {
+				t.Errorf("Subject decodes to %q, want %q\n%s", p.subject, tt.want, raw)
+			}
+			if strings.ContainsAny(p.subject, "\r\n\u202e\u200b\u2066\ufeff") {
+				t.Errorf("Subject decodes to %q, with a line break or hidden character", p.subject)
 			}
 		})
 	}
