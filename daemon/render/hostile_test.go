@@ -123,3 +123,25 @@ func TestJoinOnlyKnownVideoHosts(t *testing.T) {
 		})
 	}
 }
+
+func TestAttachmentShowingAnotherHost(t *testing.T) {
+	r := newRenderer(t)
+	d := SampleBrief(fixedNow(t))
+	d.Meeting.Attachments = []Attachment{
+		{Title: "docs.google.com/budget", URL: "https://evil.example/budget"},
+		{Title: "Q1 plan", URL: "https://docs.google.com/d/1"},
+	}
+	got, err := r.Brief(d)
+	if err != nil {
+		t.Fatalf("Brief() = %v", err)
+	}
+	for _, part := range []struct{ name, s, want string }{
+		{"text", got.Text, "- docs.google.com/budget (goes to evil.example) <https://evil.example/budget>"},
+		{"HTML", got.HTML, "docs.google.com/budget (goes to evil.example)</a>"},
+		{"text", got.Text, "- Q1 plan <https://docs.google.com/d/1>"},
+	} {
+		if !strings.Contains(part.s, part.want) {
+			t.Errorf("%s does not contain %q:\n%s", part.name, part.want, part.s)
+		}
+	}
+}

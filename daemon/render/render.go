@@ -408,9 +408,12 @@ func prepMeeting(m Meeting, loc *time.Location) Meeting {
 	m.Others = others
 	atts := make([]Attachment, 0, len(m.Attachments))
 	for _, a := range m.Attachments {
-		a.Title, a.URL = oneline(a.Title), oneline(a.URL)
+		a.Title, a.URL = calendar.CleanText(a.Title), oneline(a.URL)
 		if a.Title == "" {
 			a.Title = a.URL
+		} else if host := realHost(a.Title, a.URL); host != "" {
+			// A title that shows another host, as a description's link may.
+			a.Title += " (goes to " + host + ")"
 		}
 		if a.Title != "" {
 			atts = append(atts, a)
