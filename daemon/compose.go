@@ -109,7 +109,7 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 	msg := mail.Message{
 		From:      c.cfg.Mail.From,
 		To:        []*netmail.Address{c.cfg.Mail.To},
-		ReplyTo:   replyTo(c.cfg.Mail.ReplyTo, token),
+		ReplyTo:   c.cfg.Mail.ReplyAddress(token),
 		Subject:   r.Subject,
 		Text:      r.Text,
 		HTML:      r.HTML,
@@ -170,30 +170,6 @@ func MessageID(j schedule.Job, token, domain string) string {
 func idHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
-}
-
-// replyTo returns the Reply-To address for a message carrying token (""
-// for none). With a token: reply_to with {token} replaced, or with
-// "-TOKEN" added to a plus-address's tag, so that a reply brings the token
-// back in its To. Without one: reply_to with a {token} plus-tag dropped
-// ("me+leadup-{token}@x" → "me@x"), or no Reply-To when the placeholder
-// stands elsewhere.
-func replyTo(configured, token string) string {
-	local, domain, ok := strings.Cut(configured, "@")
-	switch {
-	case configured == "" || !ok:
-		return configured
-	case token != "" && strings.Contains(configured, "{token}"):
-		return strings.ReplaceAll(configured, "{token}", token)
-	case token != "" && strings.Contains(local, "+"):
-		return local + "-" + token + "@" + domain
-	case token == "" && strings.Contains(configured, "{token}"):
-		if user, tag, ok := strings.Cut(local, "+"); ok && strings.Contains(tag, "{token}") {
-			return user + "@" + domain
-		}
-		return ""
-	}
-	return configured
 }
 
 func (c *composer) lastBriefID(ctx context.Context, key string) (string, error) {

@@ -11,25 +11,6 @@ import (
 	"github.com/leadup/leadup/daemon/schedule"
 )
 
-func TestReplyTo(t *testing.T) {
-	const tok = "abcdefghijklmnopqrstuvwxyz234567abcdefg"
-	tests := []struct{ configured, token, want string }{
-		{"me+leadup-{token}@example.com", tok, "me+leadup-" + tok + "@example.com"},
-		{"me+leadup-{token}@example.com", "", "me@example.com"},
-		{"{token}@reply.example.com", tok, tok + "@reply.example.com"},
-		{"{token}@reply.example.com", "", ""},
-		{"me+leadup@example.com", tok, "me+leadup-" + tok + "@example.com"},
-		{"me+leadup@example.com", "", "me+leadup@example.com"},
-		{"me@example.com", tok, "me@example.com"},
-		{"", tok, ""},
-	}
-	for _, tt := range tests {
-		if got := replyTo(tt.configured, tt.token); got != tt.want {
-			t.Errorf("replyTo(%q, %q) = %q, want %q", tt.configured, tt.token, got, tt.want)
-		}
-	}
-}
-
 func TestMessageID(t *testing.T) {
 	job := func(kind, variant string) schedule.Job {
 		return schedule.Job{Meeting: meeting.Meeting{Key: "google:primary/abc"}, Kind: kind, Variant: variant}

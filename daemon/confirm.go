@@ -35,7 +35,7 @@ func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 		return outbox.Message{}, false, err
 	}
 	boss := c.boss(m)
-	d := render.ConfirmData{Boss: boss, Now: c.now(), Subject: msg.Subject, Why: res.Why,
+	d := render.ConfirmData{Boss: boss, Now: c.now(), Subject: msg.Subject, Why: res.Why, Dropped: res.Dropped, Limit: ingest.MaxItems,
 		NotFound: res.Logged.NotFound, Unplaced: res.Parse.Unplaced, Meeting: c.renderMeeting(m, boss)}
 	switch res.Outcome {
 	case ingest.Topics:
@@ -113,7 +113,7 @@ func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 	em := mail.Message{
 		From:      c.cfg.Mail.From,
 		To:        []*netmail.Address{c.cfg.Mail.To},
-		ReplyTo:   replyTo(c.cfg.Mail.ReplyTo, token),
+		ReplyTo:   c.cfg.Mail.ReplyAddress(token),
 		Subject:   r.Subject,
 		Text:      r.Text,
 		HTML:      r.HTML,

@@ -550,3 +550,48 @@ func (p *parser) host(section string, v *string) string {
 	}
 	return ""
 }
+
+// ReplyAddress returns the Reply-To address for a message carrying token
+// ("" for none). With a token: reply_to with {token} replaced, or with
+// "-TOKEN" added to a plus-address's tag, so that a reply brings the token
+// back in its To. Without one: reply_to with a {token} plus-tag dropped
+// ("me+leadup-{token}@x" → "me@x"), or no Reply-To when the placeholder
+// stands elsewhere.
+func (m Mail) ReplyAddress(token string) string {
+	configured := m.ReplyTo
+	local, domain, ok := strings.Cut(configured, "@")
+	switch {
+	case configured == "" || !ok:
+		return configured
+	case token != "" && strings.Contains(configured, "{token}"):
+		return strings.ReplaceAll(configured, "{token}", token)
+	case token != "" && strings.Contains(local, "+"):
+		return local + "-" + token + "@" + domain
+	case token == "" && strings.Contains(configured, "{token}"):
+		if user, tag, ok := strings.Cut(local, "+"); ok && strings.Contains(tag, "{token}") {
+			return user + "@" + domain
+		}
+		return ""
+	}
+	return configured
+}
+
+// TopicAddress is the address an email of talking points goes to without
+// answering any of leadup's emails: the reply address with token, the
+// install's secret topic token, or, without reply_to, the user's own
+// address with "+leadup-TOKEN" added, which most providers deliver to the
+// user. "" when there is no address to build it from.
+func (m Mail) TopicAddress(token string) string {
+	if a := m.ReplyAddress(token); strings.Contains(a, token) {
+		return a
+	}
+	if m.To == nil {
+		return ""
+	}
+	local, domain, ok := strings.Cut(m.To.Address, "@")
+	if !ok {
+		return ""
+	}
+	user, _, _ := strings.Cut(local, "+")
+	return user + "+leadup-" + token + "@" + domain
+}

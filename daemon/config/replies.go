@@ -52,6 +52,10 @@ type IMAP struct {
 	Idle    bool
 	Poll    time.Duration // between 10s and 1h
 	Timeout time.Duration // for connecting and for each IMAP command
+	// TrustedAuthservID is the authserv-id of the receiving server whose
+	// Authentication-Results fields are believed (RFC 8601), such as
+	// "mx.google.com"; "" to believe none.
+	TrustedAuthservID string
 }
 
 // Reply is the [reply] section: how replies are handled once read.
@@ -86,6 +90,7 @@ type rawIMAP struct {
 	PasswordCommand  *string `toml:"password_command"`
 	Mailbox          *string `toml:"mailbox"`
 	ProcessedMailbox *string `toml:"processed_mailbox"`
+	TrustedAuthserv  *string `toml:"trusted_authserv_id"`
 	Idle             *bool   `toml:"idle"`
 	Poll             *string `toml:"poll" hint:"write a duration in double quotes, like poll = \"1m\""`
 	Timeout          *string `toml:"timeout" hint:"write a duration in double quotes, like timeout = \"30s\""`
@@ -154,6 +159,15 @@ func (p *parser) imap(raw *rawIMAP, cfg *Config) {
 	}
 	m.Poll = p.duration("imap.poll", raw.Poll, DefaultIMAPPoll, minIMAPPoll, maxIMAPPoll)
 	m.Timeout = p.duration("imap.timeout", raw.Timeout, DefaultIMAPTimeout, minIMAPTimeout, maxIMAPTimeout)
+	if raw.TrustedAuthserv != nil {
+		id := strings.ToLower(strings.TrimSpace(*raw.TrustedAuthserv))
+		if id == "" || strings.ContainsAny(id, " \t;()\"") {
+			p.errorf("imap.trusted_authserv_id", `write the name your mail server puts first in Authentication-Results, like trusted_authserv_id = "mx.google.com"`,
+				"%q is not an authserv-id", *raw.TrustedAuthserv)
+		} else {
+			m.TrustedAuthservID = id
+		}
+	}
 }
 
 // imapAuth validates imap.auth against the credentials given. Unlike SMTP

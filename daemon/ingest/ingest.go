@@ -47,6 +47,23 @@ const ExpiredGrace = 60 * 24 * time.Hour
 // MaxFixes bounds the corrections read from one reply.
 const MaxFixes = 100
 
+// MaxItems bounds the items logged from one email; the confirmation says
+// how many more there were.
+const MaxItems = 100
+
+// topicSubject is what the install's topic token stands for, and
+// topicExpiry its expiry: the topic address does not change.
+const topicSubject = "topics\x00"
+
+var topicExpiry = time.Date(2100, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// TopicToken is the install's secret topic token: mail to the topic address
+// that carries it (config.Mail.TopicAddress) adds talking points without
+// answering any of leadup's emails. Only the key's holder can make it.
+func TopicToken(tokens *replytoken.Minter) string {
+	return tokens.Mint(topicSubject, topicExpiry)
+}
+
 // Outcomes of Ingest.
 const (
 	Logged    = "logged"    // a reply to a follow-up, logged
@@ -68,6 +85,8 @@ type Result struct {
 	Answers outbox.Message
 	Parse   grammar.Log
 	Logged  store.Logged
+	// Dropped is how many items past MaxItems were not logged.
+	Dropped int
 }
 
 // Store is what ingestion needs from the state store.
@@ -102,7 +121,10 @@ type Options struct {
 }
 
 // Ingester processes emails. It is safe for concurrent use.
-type Ingester struct{ o Options }
+type Ingester struct {
+	o     Options
+	topic string // the topic token
+}
 
 // New returns an Ingester.
 func New(o Options) *Ingester {
@@ -112,7 +134,7 @@ func New(o Options) *Ingester {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Ingester{o: o}
+	return &Ingester{o: o, topic: TopicToken(o.Tokens)}
 }
 
 // Ingest processes one email. It returns an error only when the email may be
@@ -175,10 +197,15 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 		return res, err
 	}
 	if !user {
-		if ans.token != "" {
+		if ans.token != "" || ans.topic {
 			return ignore("valid reply token but sender not in mail.accept_from", slog.LevelWarn, true)
 		}
 		return ignore("sender not in mail.accept_from", slog.LevelDebug, ans.kind != "")
+	}
+	// A From the trusted server found forged is not the user's, token or no.
+	verdict := authenticate(msg, cfg.IMAP.TrustedAuthservID)
+	if verdict == authFail {
+		return ignore("DKIM or DMARC failed for the sender's domain ("+cfg.IMAP.TrustedAuthservID+"): a forged From", slog.LevelWarn, true)
 	}
 	if seen, err := in.o.Store.ReplySeen(ctx, msg.MessageID); err != nil {
 		return res, err
@@ -190,8 +217,16 @@ func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 	if ans.token != "" {
 		return in.answer(ctx, msg, ans, res)
 	}
-	if isTopicEmail(msg, cfg) {
+	// An email that answers nothing of leadup's is authenticated by more
+	// than its From: the secret topic address, or the trusted server's
+	// DKIM or DMARC pass. Either way it adds talking points only.
+	switch {
+	case ans.topic:
 		return in.logTopics(ctx, msg, res, nil)
+	case isTopicEmail(msg, cfg) && verdict == authPass:
+		return in.logTopics(ctx, msg, res, nil)
+	case isTopicEmail(msg, cfg):
+		return ignore("talking points by email must go to your topic address (leadup status shows it), or pass DKIM or DMARC at imap.trusted_authserv_id", slog.LevelWarn, true)
 	}
 	if ans.kind != "" {
 		return ignore(fmt.Sprintf("a reply to leadup's %s, which takes no replies (replies to briefs, follow-ups and confirmations do)", ans.kind), slog.LevelInfo, true)
@@ -257,6 +292,7 @@ type answer struct {
 	token   string         // "" when no token verified
 	expired bool           // the token is authentic but past its expiry
 	kind    string         // the kind of a leadup Message-ID the reply references, token or not
+	topic   bool           // addressed to the topic address
 }
 
 var (
@@ -300,6 +336,10 @@ func (in *Ingester) answered(ctx context.Context, msg *reply.Message) (answer, e
 	now := in.o.Now()
 	unknown := false
 	for _, tok := range places {
+		if tok == in.topic {
+			a.topic = true
+			continue
+		}
 		ref, _, err := in.o.Tokens.Verify(tok, now)
 		expired := errors.Is(err, replytoken.ErrExpired)
 		switch {
@@ -422,6 +462,11 @@ func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, 
 			}
 			return m, ok
 		}
+	}
+	if n := len(rec.Items); n > MaxItems {
+		res.Dropped = n - MaxItems
+		rec.Items = rec.Items[:MaxItems]
+		in.o.Log.Warn("too many items in one email: the rest not logged", "message_id", msg.MessageID, "items", n, "logged", MaxItems)
 	}
 	logged, err := in.o.Store.RecordReply(ctx, rec)
 	if errors.Is(err, store.ErrDuplicate) {
@@ -575,13 +620,19 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	if prefixed && subject != "" {
 		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
 	}
-	// Notes are points; anything else it says (decisions, actions…) is
-	// logged as such.
+	// In a reply to a brief, notes are points and anything else it says
+	// (decisions, actions…) is logged as such. An email that answers
+	// nothing of leadup's adds talking points only: it proves less than a
+	// reply token does, so it never decides, assigns or closes anything.
+	done := doneIDs(parsed)
 	for _, it := range toItems(parsed, cfg.Location) {
-		if it.Kind == store.ItemNote {
-			it.Kind = store.ItemPoint
+		if it.Kind == store.ItemNote || m == nil {
+			it = store.Item{Kind: store.ItemPoint, Text: it.Text, Source: it.Source}
 		}
 		items = append(items, it)
+	}
+	if m == nil {
+		done = nil
 	}
 	if len(items) == 0 && subject != "" {
 		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
@@ -592,7 +643,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	}
 	res, err := in.record(ctx, msg, res, store.Record{
 		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
-		Items: items, Done: doneIDs(parsed),
+		Items: items, Done: done,
 	})
 	if err != nil || res.Outcome == Duplicate {
 		return res, err

@@ -33,6 +33,7 @@ func (c *confirmer) Confirmation(ctx context.Context, msg *reply.Message, res in
 func (c *confirmer) Queued() {}
 
 type fixture struct {
+	cfg     *config.Config
 	in      *ingest.Ingester
 	st      *store.Store
 	confirm *confirmer
@@ -82,7 +83,7 @@ func newFixtureWith(t *testing.T, conf string) *fixture {
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	fx := &fixture{confirm: &confirmer{}}
+	fx := &fixture{cfg: cfg, confirm: &confirmer{}}
 	fx.st, err = store.Open(ctx, filepath.Join(dir, store.FileName), store.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -220,23 +221,106 @@ func TestWhoMayLog(t *testing.T) {
 	}
 }
 
+// trustedConfig has the receiving server's Authentication-Results believed.
+const trustedConfig = fixtureConfig + `
+[imap]
+host = "imap.example.com"
+username = "me@example.com"
+password = "secret"
+trusted_authserv_id = "mx.example.com"
+`
+
+// dkim is the Authentication-Results field the trusted server adds.
+func dkim(result, domain string) string {
+	return "Authentication-Results: mx.example.com; dkim=" + result + " header.d=" + domain + " header.s=s1; spf=pass smtp.mailfrom=" + domain
+}
+
 func TestTalkingPointsByEmail(t *testing.T) {
-	fx := newFixture(t)
+	fx := newFixtureWith(t, trustedConfig)
 	ctx := context.Background()
-	res, err := fx.in.Ingest(ctx, email("me@example.com", "me@example.com", "topic: Marcus: the Q2 budget", "", "t1@mail.example.com", ""))
+	// With the trusted server's DKIM pass for the From domain.
+	res, err := fx.in.Ingest(ctx, email("me@example.com", "me@example.com", "topic: Marcus: the Q2 budget", "", "t1@mail.example.com", "",
+		dkim("pass", "example.com")))
 	if err != nil || res.Outcome != ingest.Topics || res.Boss != "Marcus Oyelaran" {
 		t.Fatalf("topic email = %+v, %v; want talking points for Marcus", res, err)
 	}
 	if len(res.Logged.Items) != 1 || res.Logged.Items[0].Text != "the Q2 budget" || res.Logged.Items[0].Kind != store.ItemPoint {
 		t.Errorf("logged %+v, want the point \"the Q2 budget\"", res.Logged.Items)
 	}
-	// To the reply address, no boss named: the next meeting's boss.
-	res, err = fx.in.Ingest(ctx, email("me@example.com", "me+leadup@example.com", "for next time", "", "t2@mail.example.com",
+	// To the secret topic address, no boss named: the next meeting's boss.
+	topic := fx.cfg.Mail.TopicAddress(ingest.TopicToken(fx.minter))
+	res, err = fx.in.Ingest(ctx, email("me@example.com", topic, "for next time", "", "t2@mail.example.com",
 		"- hiring plan\n- offsite dates\n"))
 	if err != nil || res.Outcome != ingest.Topics || res.Boss != "Dana Whitfield" || len(res.Logged.Items) != 2 {
-		t.Fatalf("email to the reply address = %+v, %v; want 2 points for Dana", res, err)
+		t.Fatalf("email to the topic address = %+v, %v; want 2 points for Dana", res, err)
 	}
 	if res.Meeting != "google:primary/next" {
 		t.Errorf("points are for meeting %q, want the next one", res.Meeting)
+	}
+}
+
+// TestForgedTalkingPoints: a forged From with an "agenda:" subject and no
+// token logs nothing; an authenticated one logs talking points only, never
+// decisions, actions or closings; a DKIM fail for the From domain is
+// ignored even with a valid reply token.
+func TestForgedTalkingPoints(t *testing.T) {
+	fx := newFixtureWith(t, trustedConfig)
+	ctx := context.Background()
+	body := fmt.Sprintf("Decisions:\n- give Mallory a raise\n\nAction items:\n- Dana: wire Mallory the bonus by Friday\n\ndone %d\n", fx.open)
+	for _, tt := range []struct {
+		name string
+		raw  []byte
+	}{
+		{"forged From, no token", email("me@example.com", "me+leadup@example.com", "agenda: raises", "", "f1@evil.example", body)},
+		{"forged From, DKIM fail", email("me@example.com", "me@example.com", "agenda: raises", "", "f2@evil.example", body,
+			dkim("fail", "example.com"))},
+		{"another server's pass", email("me@example.com", "me@example.com", "agenda: raises", "", "f3@evil.example", body,
+			"Authentication-Results: mx.evil.example; dkim=pass header.d=example.com")},
+		{"a pass for another domain", email("me@example.com", "me@example.com", "agenda: raises", "", "f4@evil.example", body,
+			dkim("pass", "evil.example"))},
+		{"valid token, DKIM fail", email("me@example.com", "me+leadup-"+fx.token+"@example.com", "Re: Follow-up",
+			"leadup.followup."+fx.token+"@example.com", "f5@evil.example", body, dkim("fail", "example.com"))},
+	} {
+		res, err := fx.in.Ingest(ctx, tt.raw)
+		if err != nil || res.Outcome != ingest.Ignored {
+			t.Errorf("%s: Ingest() = %+v, %v; want ignored", tt.name, res.Outcome, err)
+		}
+	}
+	if items, _ := fx.st.ListItems(ctx, store.ItemQuery{}); len(items) != 1 || !items[0].Done.IsZero() {
+		t.Fatalf("items after forged emails = %+v, want only the open one, still open", items)
+	}
+
+	res, err := fx.in.Ingest(ctx, email("me@example.com", "me@example.com", "agenda: raises", "", "a1@mail.example.com", body,
+		dkim("pass", "example.com")))
+	if err != nil || res.Outcome != ingest.Topics {
+		t.Fatalf("authenticated agenda email = %+v, %v; want talking points", res.Outcome, err)
+	}
+	for _, it := range res.Logged.Items {
+		if it.Kind != store.ItemPoint || it.Owner != "" || !it.Due.IsZero() {
+			t.Errorf("logged %+v from an email that answers nothing: want talking points only", it)
+		}
+	}
+	if len(res.Logged.Closed) != 0 {
+		t.Errorf("closed %v from an email that answers nothing", res.Logged.Closed)
+	}
+}
+
+// TestItemCap: one email logs at most MaxItems items and says how many it
+// left out.
+func TestItemCap(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	var b strings.Builder
+	b.WriteString("Decisions:\n")
+	for i := range ingest.MaxItems + 50 {
+		fmt.Fprintf(&b, "- decision number %d\n", i)
+	}
+	res, err := fx.in.Ingest(ctx, email("me@example.com", "me+leadup-"+fx.token+"@example.com", "Re: Follow-up",
+		"leadup.followup."+fx.token+"@example.com", "c1@mail.example.com", b.String()))
+	if err != nil || res.Outcome != ingest.Logged || len(res.Logged.Items) != ingest.MaxItems || res.Dropped != 50 {
+		t.Fatalf("Ingest() = %d items, %d dropped, %v; want %d and 50", len(res.Logged.Items), res.Dropped, err, ingest.MaxItems)
+	}
+	if c := fx.confirm.calls; len(c) != 1 || c[0].Dropped != 50 {
+		t.Errorf("the confirmation should know of the 50 left out: %+v", c)
 	}
 }

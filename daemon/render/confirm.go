@@ -40,6 +40,9 @@ type ConfirmData struct {
 	NotFound      []int64  // "done" numbers that matched no action item
 	Fixes         []Fix    // corrections, in order
 	Unplaced      []string // lines it could not make sense of
+	// Dropped is how many items past the limit of one email were not
+	// logged, and Limit that limit.
+	Dropped, Limit int
 }
 
 // Fix is one correction of a reply to a confirmation, as applied.

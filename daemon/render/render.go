@@ -265,7 +265,9 @@ func (r *Renderer) check() error {
 	topic := c
 	topic.Kind, topic.Meeting = ConfirmTopics, Meeting{Location: c.Meeting.Location}
 	tooLate := ConfirmData{Kind: ConfirmTooLate, Meeting: c.Meeting, Boss: c.Boss, Now: c.Now, Subject: "x", Why: "it is old"}
-	for _, d := range []ConfirmData{c, topic, SampleCorrection(now), tooLate, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
+	dropped := c
+	dropped.Dropped, dropped.Limit = 3, 100
+	for _, d := range []ConfirmData{c, topic, SampleCorrection(now), tooLate, dropped, {Boss: c.Boss, Now: c.Now, Subject: "x"}} {
 		if _, err := r.Confirm(d); err != nil {
 			return fmt.Errorf("check confirm with sample data: %w", err)
 		}
