@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	ical "github.com/emersion/go-ical"
@@ -11,7 +12,8 @@ import (
 
 // maxDepth bounds the nesting of components. Real calendars nest three deep
 // (VCALENDAR > VEVENT > VALARM); the bound keeps a hostile file from building
-// an unbounded stack.
+// an unbounded stack. The component of the calendar that holds a deeper
+// nest is skipped, not the whole calendar.
 const maxDepth = 16
 
 // errNotICalendar: the input holds no VCALENDAR at all, such as the HTML
@@ -23,6 +25,8 @@ type decodeStats struct {
 	malformed int    // content lines that are not NAME;PARAMS:VALUE
 	example   string // the first of them, cut short, for the log
 	strayEnds int    // END lines that close nothing open
+	tooDeep   int    // components skipped for nesting deeper than maxDepth
+	deepUID   string // the UID of the first of them, if it came first, cut short
 }
 
 // decode splits an iCalendar stream into its VCALENDAR components (RFC 5545
@@ -43,6 +47,11 @@ func decode(data []byte) ([]*ical.Component, decodeStats, error) {
 		cals  []*ical.Component
 		stack []*ical.Component
 		buf   []byte
+		// While skip > 0, the input is inside a nest too deep: skip counts
+		// its open BEGINs, and its lines are dropped. drop holds the
+		// calendars' children that contained such a nest.
+		skip int
+		drop map[*ical.Component]bool
 	)
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	for len(data) > 0 {
@@ -61,6 +70,25 @@ func decode(data []byte) ([]*ical.Component, decodeStats, error) {
 			}
 			continue
 		}
+		if skip > 0 {
+			switch prop.Name {
+			case "BEGIN":
+				skip++
+				continue
+			case "END":
+				// An END of the skipped component or its calendar ends the
+				// skip at once (the closing END of some nested component
+				// may be missing); any other closes one skipped BEGIN.
+				name := strings.ToUpper(strings.TrimSpace(prop.Value))
+				if name != stack[0].Name && name != stack[1].Name {
+					skip--
+					continue
+				}
+				skip = 0
+			default:
+				continue
+			}
+		}
 		switch prop.Name {
 		case "BEGIN":
 			name := strings.ToUpper(strings.TrimSpace(prop.Value))
@@ -68,7 +96,21 @@ func decode(data []byte) ([]*ical.Component, decodeStats, error) {
 				continue // text around the calendar; ignore it
 			}
 			if len(stack) >= maxDepth {
-				return nil, stats, fmt.Errorf("components nested more than %d deep", maxDepth)
+				// maxDepth > 2: stack[1] is the calendar's child that holds
+				// this nest, such as a VEVENT.
+				if drop == nil {
+					drop = map[*ical.Component]bool{}
+				}
+				if !drop[stack[1]] {
+					drop[stack[1]] = true
+					if stats.tooDeep++; stats.tooDeep == 1 {
+						if uid := stack[1].Props.Get(ical.PropUID); uid != nil {
+							stats.deepUID = fmt.Sprintf("%.80s", uid.Value)
+						}
+					}
+				}
+				skip = 1
+				continue
 			}
 			comp := ical.NewComponent(name)
 			if len(stack) > 0 {
@@ -102,6 +144,11 @@ func decode(data []byte) ([]*ical.Component, decodeStats, error) {
 	}
 	if len(stack) > 0 {
 		return nil, stats, errors.New("calendar ends without END:VCALENDAR: truncated")
+	}
+	if drop != nil {
+		for _, cal := range cals {
+			cal.Children = slices.DeleteFunc(cal.Children, func(c *ical.Component) bool { return drop[c] })
+		}
 	}
 	return cals, stats, nil
 }

@@ -47,8 +47,13 @@
 //     INTERVAL never reaches its BYHOUR, searches to year 9999 for a rule
 //     that never matches, and always starts from DTSTART. Such rules are
 //     refused, rules skip ahead to the window, the search is cut to 400
-//     years by a Gregorian-cycle shift, each series gives at most 5000
-//     instances per window, and a panic costs one series, not the daemon.
+//     years by a Gregorian-cycle shift, and a panic costs one series, not
+//     the daemon.
+//   - Budget. rrule-go will list every minute of a FREQ=MINUTELY rule; a
+//     feed of a few hundred kilobytes can ask for millions of instances.
+//     Instances are made one at a time, each series lists at most
+//     MaxSeriesInstances in a window and the feed at most MaxInstances,
+//     shared so that only the busiest series are cut (Calendar.Expand).
 package ics
 
 import (
@@ -100,6 +105,12 @@ type Options struct {
 	// MaxBytes bounds the feed's size, after decompression; defaults to
 	// DefaultMaxBytes.
 	MaxBytes int64
+	// MaxInstances bounds the events one sync lists for the whole feed;
+	// defaults to DefaultMaxInstances. MaxSeriesInstances bounds those of
+	// one recurring series; defaults to DefaultMaxSeriesInstances. See
+	// Calendar.Expand for how the budget is shared out.
+	MaxInstances       int
+	MaxSeriesInstances int
 }
 
 // Source is an iCalendar feed. It is safe for concurrent use.
@@ -131,6 +142,8 @@ func New(o Options) (*Source, error) {
 		return nil, errors.New("ics calendar: lookahead must be positive")
 	case o.MaxBytes < 0:
 		return nil, errors.New("ics calendar: max bytes must not be negative")
+	case o.MaxInstances < 0 || o.MaxSeriesInstances < 0:
+		return nil, errors.New("ics calendar: instance limits must not be negative")
 	}
 	if o.URL != "" {
 		u, err := url.Parse(strings.TrimSpace(o.URL))
@@ -342,7 +355,13 @@ func (s *Source) keep(hash string, body []byte) {
 }
 
 func (s *Source) parse(body []byte) (*Calendar, error) {
-	cal, err := parse(body, ParseOptions{Location: s.opts.Location, Self: s.opts.Self, Log: s.opts.Log.With("calendar", s.Name())})
+	cal, err := parse(body, ParseOptions{
+		Location:           s.opts.Location,
+		Self:               s.opts.Self,
+		Log:                s.opts.Log.With("calendar", s.Name()),
+		MaxInstances:       s.opts.MaxInstances,
+		MaxSeriesInstances: s.opts.MaxSeriesInstances,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("parse calendar %s: %w", s.where(), err)
 	}

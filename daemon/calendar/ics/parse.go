@@ -114,6 +114,9 @@ func parse(data []byte, o ParseOptions) (*Calendar, error) {
 	if stats.malformed > 0 || stats.strayEnds > 0 {
 		o.Log.Warn("skipped malformed lines in calendar", "lines", stats.malformed, "first", stats.example, "stray_ends", stats.strayEnds)
 	}
+	if stats.tooDeep > 0 {
+		o.Log.Warn("skipping calendar components nested too deep", "components", stats.tooDeep, "uid", stats.deepUID, "max_depth", maxDepth)
+	}
 	p := parser{
 		self:  make(map[string]bool, len(o.Self)),
 		log:   o.Log,

@@ -374,12 +374,45 @@ func TestParseErrors(t *testing.T) {
 		{"HTML login page", "<!doctype html><html><body>Sign in</body></html>", "not an iCalendar file"},
 		{"empty", "", "not an iCalendar file"},
 		{"truncated", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:20251001T100000Z\r\n", "truncated"},
-		{"nested too deep", "BEGIN:VCALENDAR\n" + strings.Repeat("BEGIN:X\n", 100), "nested"},
+		{"nested too deep, never closed", "BEGIN:VCALENDAR\n" + strings.Repeat("BEGIN:X\n", 100), "truncated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(strings.NewReader(tc.in), ParseOptions{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Parse() = %v, want an error about %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A component nested past maxDepth costs the event that holds it, with a
+// warning, not the calendar: the events around it are listed.
+func TestParseSkipsEventNestedTooDeep(t *testing.T) {
+	event := func(uid, inside string) string {
+		return "BEGIN:VEVENT\nUID:" + uid + "\nDTSTART:20251020T100000Z\nSUMMARY:" + uid + "\n" + inside + "END:VEVENT\n"
+	}
+	deep := strings.Repeat("BEGIN:VALARM\nACTION:DISPLAY\n", 40)
+	for _, tc := range []struct{ name, inside string }{
+		{"closed", deep + strings.Repeat("END:VALARM\n", 40)},
+		{"never closed", deep},
+		{"closed by other names", deep + strings.Repeat("END:X\n", 60)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := "BEGIN:VCALENDAR\nVERSION:2.0\n" + event("before", "") + event("deep", tc.inside) + event("after", "") + "END:VCALENDAR\n"
+			log, buf := logBuffer()
+			cal, err := Parse(strings.NewReader(in), ParseOptions{Location: chicago, Log: log})
+			if err != nil {
+				t.Fatalf("Parse() = %v", err)
+			}
+			var got []string
+			for _, e := range cal.Expand(october) {
+				got = append(got, e.ID)
+			}
+			if want := []string{"after", "before"}; !slices.Equal(got, want) {
+				t.Errorf("Expand() listed %q, want %q", got, want)
+			}
+			if !strings.Contains(buf.String(), "nested too deep") || !strings.Contains(buf.String(), "uid=deep") {
+				t.Errorf("log does not name the skipped event:\n%s", buf.String())
 			}
 		})
 	}
