@@ -187,7 +187,9 @@ func (s *Source) tooLarge() error {
 }
 
 // readFile polls a local feed: a stat, and a read only when the time or
-// size changed or the content is needed and not in memory.
+// size changed or the content is needed and not in memory. Only a regular
+// file is read: a FIFO would block the poll until a writer came, and a
+// device or a directory is never a calendar.
 func (s *Source) readFile(ctx context.Context, c cursor, next *cursor, covers bool) (fetched, error) {
 	f := fetched{requests: 1}
 	if err := ctx.Err(); err != nil {
@@ -197,6 +199,9 @@ func (s *Source) readFile(ctx context.Context, c cursor, next *cursor, covers bo
 	if err != nil {
 		return f, fmt.Errorf("read calendar: %w", err)
 	}
+	if err := regular(s.path, st); err != nil {
+		return f, err
+	}
 	if c.Hash != "" && st.ModTime().Equal(c.ModTime) && st.Size() == c.Size && (covers || s.hasCached(c.Hash)) {
 		f.notModified = true
 		return f, nil
@@ -204,12 +209,23 @@ func (s *Source) readFile(ctx context.Context, c cursor, next *cursor, covers bo
 	if st.Size() > s.opts.MaxBytes {
 		return f, fmt.Errorf("read calendar %s: %w", s.path, s.tooLarge())
 	}
-	file, err := os.Open(s.path)
+	file, err := openNonblocking(s.path)
 	if err != nil {
 		return f, fmt.Errorf("read calendar: %w", err)
 	}
 	defer file.Close()
-	body, err := io.ReadAll(io.LimitReader(file, s.opts.MaxBytes+1))
+	// The path may have been replaced since the stat: check what was
+	// opened.
+	if st, err = file.Stat(); err != nil {
+		return f, fmt.Errorf("read calendar: %w", err)
+	}
+	if err := regular(s.path, st); err != nil {
+		return f, err
+	}
+	if d, ok := ctx.Deadline(); ok {
+		_ = file.SetReadDeadline(d) // regular files have none; harmless
+	}
+	body, err := io.ReadAll(io.LimitReader(ctxReader{ctx, file}, s.opts.MaxBytes+1))
 	if err != nil {
 		return f, fmt.Errorf("read calendar: %w", err)
 	}
@@ -220,4 +236,36 @@ func (s *Source) readFile(ctx context.Context, c cursor, next *cursor, covers bo
 	f.body, f.hash = body, hex.EncodeToString(sum[:])
 	next.ModTime, next.Size = st.ModTime(), st.Size()
 	return f, nil
+}
+
+// regular refuses anything but a regular file as ics_file.
+func regular(path string, st os.FileInfo) error {
+	kind := "not a regular file"
+	switch m := st.Mode(); {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		kind = "a directory"
+	case m&os.ModeNamedPipe != 0:
+		kind = "a FIFO"
+	case m&os.ModeDevice != 0:
+		kind = "a device"
+	case m&os.ModeSocket != 0:
+		kind = "a socket"
+	}
+	return fmt.Errorf("read calendar: ics_file %s is %s; it must be a regular .ics file", path, kind)
+}
+
+// ctxReader stops reading once ctx is done, between reads: a slow disk
+// or network file system holds the poll for one read at most.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
