@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/outbox"
@@ -88,6 +89,11 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		return r, "", fmt.Errorf("render %s for %s: %w", j.Kind, j.Meeting.Key, err)
 	}
 	return r, token, nil
+}
+
+// topicAddress is the install's secret address for talking points.
+func (c *composer) topicAddress() string {
+	return c.cfg.Mail.TopicAddress(ingest.TopicToken(c.tokens))
 }
 
 // mint returns the reply token of a brief or follow-up: valid until
@@ -248,7 +254,7 @@ func sameOffsets(a, b *time.Location, t time.Time) bool {
 }
 
 func (c *composer) briefData(ctx context.Context, j schedule.Job, rm render.Meeting, boss render.Boss, now time.Time) (render.BriefData, error) {
-	d := render.BriefData{Meeting: rm, Boss: boss, Now: now, Lead: j.Lead, Late: j.Late}
+	d := render.BriefData{Meeting: rm, Boss: boss, Now: now, Lead: j.Lead, Late: j.Late, TopicAddress: c.topicAddress()}
 	open, err := c.store.OpenActions(ctx, j.Meeting.Boss)
 	if err != nil {
 		return d, err

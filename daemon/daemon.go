@@ -440,5 +440,9 @@ func (d *Daemon) DeliverDue(ctx context.Context) error {
 // Store returns the daemon's store, for status reports.
 func (d *Daemon) Store() *store.Store { return d.store }
 
+// TopicAddress returns the install's secret address for talking points
+// between meetings (config.Mail.TopicAddress), "" without one.
+func (d *Daemon) TopicAddress() string { return d.composer.topicAddress() }
+
 // Clock returns the daemon's clock.
 func (d *Daemon) Clock() clock.Clock { return d.clock }

@@ -128,7 +128,8 @@ func TestIngestItemsAndLog(t *testing.T) {
 	}
 	if out, _, _ := runCLI(t, "status", "-config", cfgPath); !strings.Contains(out, "did not act on") ||
 		!strings.Contains(out, "groceries") || !strings.Contains(out, "not a reply to a leadup email") ||
-		!strings.Contains(out, "mallory@evil.example") || !strings.Contains(out, "sender not in mail.accept_from") {
+		!strings.Contains(out, "mallory@evil.example") || !strings.Contains(out, "sender not in mail.accept_from") ||
+		!strings.Contains(out, "Talking points between meetings: email me+leadup-") {
 		t.Errorf("status should list the user's ignored email and the forged reply, with their reasons:\n%s", out)
 	}
 

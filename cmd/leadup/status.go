@@ -108,6 +108,10 @@ func runStatus(ctx context.Context, e *env, days int) int {
 		fmt.Fprintf(e.stdout, "\n%d email(s) could not be delivered: check [smtp] and \"leadup run\"'s log.\n", failed)
 	}
 
+	if a := d.TopicAddress(); a != "" {
+		fmt.Fprintf(e.stdout, "\nTalking points between meetings: email %s (keep it private).\n", a)
+	}
+
 	ignored, err := d.Store().RecentIgnored(ctx, recentIgnored)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)

@@ -100,6 +100,9 @@ type BriefData struct {
 	Lead time.Duration
 	// Late says the brief is sent late (after downtime).
 	Late bool
+	// TopicAddress is where talking points can be sent between meetings,
+	// "" if there is none.
+	TopicAddress string
 	// OpenItems are the open action items with this boss, the user's and
 	// theirs.
 	OpenItems []Item

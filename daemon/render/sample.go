@@ -95,11 +95,12 @@ func SampleBrief(now time.Time) BriefData {
 	day := 24 * time.Hour
 	last := start.Add(-7 * day)
 	return BriefData{
-		Meeting:   sampleMeeting(start),
-		Boss:      sampleBoss(),
-		Now:       now,
-		Lead:      24 * time.Hour,
-		OpenItems: sampleOpen(now),
+		Meeting:      sampleMeeting(start),
+		Boss:         sampleBoss(),
+		Now:          now,
+		Lead:         24 * time.Hour,
+		TopicAddress: "sam+leadup-abcdefghijklmnopqrstuvwxyz234567abcdefg@example.com",
+		OpenItems:    sampleOpen(now),
 		ClosedSince: []Item{
 			{ID: 9, Kind: KindAction, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
 				Created: now.Add(-20 * day), Done: now.Add(-5 * day)},
