@@ -179,7 +179,9 @@ const fullSyncFreeThreshold = 500
 
 func scheduleConfig(cfg *config.Config) schedule.Config {
 	return schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices,
-		Digest: cfg.Digest.Enabled, DigestWeekly: cfg.Digest.Weekly, Location: cfg.Location}
+		Digest: cfg.Digest.Enabled, DigestWeekly: cfg.Digest.Weekly, Location: cfg.Location,
+		MeetingsPerBossPerDay: cfg.Limits.MeetingsPerBossPerDay, EmailsPerBossPerDay: cfg.Limits.EmailsPerBossPerDay,
+		OverdueFollowupsPerBoss: cfg.Limits.OverdueFollowupsPerBoss}
 }
 
 // openCalendar builds the calendar source the configuration names, and the

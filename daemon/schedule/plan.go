@@ -54,6 +54,10 @@ type Config struct {
 	Digest       bool
 	DigestWeekly config.Weekly
 	Location     *time.Location
+	// The caps of [limits] (see PlanCapped); zero means the default.
+	MeetingsPerBossPerDay   int
+	EmailsPerBossPerDay     int
+	OverdueFollowupsPerBoss int
 }
 
 // Job is one email for one meeting, or the weekly digest.
@@ -85,7 +89,23 @@ func (j Job) Describe() string {
 // no meeting: the digests. since is when leadup first recorded anything (a
 // meeting seen, an email queued), zero for a new store: a digest that fell
 // due before it is not made up late, since leadup did not watch that week.
+//
+// The caps of [limits] apply: see PlanCapped, which also reports what they
+// left out.
 func Plan(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][]outbox.Message, since time.Time) (due, upcoming []Job) {
+	due, upcoming, _ = PlanCapped(now, cfg, ms, existing, since)
+	return due, upcoming
+}
+
+// PlanCapped is Plan, and reports the jobs the caps of [limits] left out:
+// the meetings with one boss past the first MeetingsPerBossPerDay of a day
+// get none; of the late follow-ups after downtime, those with
+// OverdueFollowupsPerBoss later ones of the same boss are dropped; and the
+// emails about one boss's meetings of a day stop at EmailsPerBossPerDay,
+// counting those already in the outbox, earliest due first. Days are in
+// cfg.Location. For the counts to hold, ms must hold every meeting of the
+// days it covers (see Current).
+func PlanCapped(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][]outbox.Message, since time.Time) (due, upcoming []Job, capped []Capped) {
 	if cfg.Digest {
 		p := planner{now: now, cfg: cfg, entries: existing[""]}
 		p.digest(since)
@@ -105,7 +125,8 @@ func Plan(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][
 		upcoming = append(upcoming, p.upcoming...)
 	}
 	slices.SortStableFunc(upcoming, func(a, b Job) int { return a.Due.Compare(b.Due) })
-	return due, upcoming
+	maxMeetings, _, _ := cfg.limits()
+	return capJobs(now, cfg, ms, existing, overMeetingCap(ms, cfg.Location, maxMeetings), due, upcoming)
 }
 
 type planner struct {

@@ -71,6 +71,8 @@ type Scheduler struct {
 	o     Options
 	cfg   atomic.Pointer[Config]
 	kick  chan struct{}
+	// warned logs each cap of [limits] once, not on every plan.
+	warned warnings
 }
 
 // New returns a Scheduler; call Run.
@@ -132,10 +134,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // returns when the next job falls due (zero if none is planned).
 func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 	now := s.o.Clock.Now()
-	due, upcoming, err := Current(ctx, s.o.Store, *s.cfg.Load(), now)
+	due, upcoming, capped, err := current(ctx, s.o.Store, *s.cfg.Load(), now)
 	if err != nil {
 		return time.Time{}, err
 	}
+	s.warned.log(s.o.Log, now, capped)
 	var next time.Time
 	if len(upcoming) > 0 {
 		next = upcoming[0].Due
@@ -177,9 +180,18 @@ const digestLookback = DigestWindow + 8*24*time.Hour
 // Current works out the plan at now from what st holds: the meetings that
 // may still need an email, their outbox rows, and the recent digests.
 func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upcoming []Job, err error) {
-	ms, err := st.MeetingsSince(ctx, now.Add(-FollowupWindow-cfg.FollowupAfter))
+	due, upcoming, _, err = current(ctx, st, cfg, now)
+	return due, upcoming, err
+}
+
+// current is Current, and reports what the caps of [limits] left out.
+func current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upcoming []Job, capped []Capped, err error) {
+	// From the start of that day: the daily caps count every meeting
+	// of the days that still have jobs.
+	t := now.Add(-FollowupWindow - cfg.FollowupAfter).In(zone(cfg.Location))
+	ms, err := st.MeetingsSince(ctx, time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	keys := make([]string, len(ms))
 	for i, m := range ms {
@@ -187,19 +199,19 @@ func Current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upc
 	}
 	existing, err := st.OutboxForMeetings(ctx, keys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var since time.Time
 	if cfg.Digest {
 		if existing[""], err = st.OutboxWithoutMeeting(ctx, now.Add(-digestLookback)); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if since, err = st.FirstRecorded(ctx); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	due, upcoming = Plan(now, cfg, ms, existing, since)
-	return due, upcoming, nil
+	due, upcoming, capped = PlanCapped(now, cfg, ms, existing, since)
+	return due, upcoming, capped, nil
 }
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
