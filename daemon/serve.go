@@ -145,7 +145,13 @@ func (d *Daemon) run(ctx context.Context) error {
 	// Ready once the first calendar sync has been attempted, so that
 	// "systemctl start" returns with the meetings known (or the reason
 	// they are not in the log).
-	if _, err := d.tracker.Sync(ctx); err != nil && ctx.Err() == nil {
+	// A panic here is logged like a failed sync; the tracker's loop counts
+	// its own.
+	var err error
+	if perr := clock.NewGuard("first calendar sync", d.clock, d.log).Do(func() { _, err = d.tracker.Sync(ctx) }); perr != nil {
+		err = perr
+	}
+	if err != nil && ctx.Err() == nil {
 		d.log.Error("first calendar sync failed; retrying in the background", "err", err)
 	}
 	d.notifier.Ready()

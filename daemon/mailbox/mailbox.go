@@ -221,6 +221,8 @@ type Watcher struct {
 	addr        string
 	log         *slog.Logger
 	checkpoints CheckpointStore
+	// guard recovers a panic in a pass or in the Handler.
+	guard *clock.Guard
 
 	// trace, when set by a test, is told of the points where the watcher
 	// waits ("idle", "poll", "backoff"), after the wait's
@@ -317,6 +319,7 @@ func New(o Options) (*Watcher, error) {
 		addr:        addr,
 		log:         log.With("server", addr, "mailbox", o.Mailbox),
 		checkpoints: cp,
+		guard:       clock.NewGuard("mailbox watcher", o.Clock, log),
 	}, nil
 }
 
@@ -333,15 +336,24 @@ func isLoopback(host string) bool {
 // Run watches the mailbox until ctx ends, handing each new message to the
 // Handler. A failed connection is logged and retried, forever, with a
 // backoff from 1 s doubling to 5 min; a rejected login waits the full 5 min
-// each time, since only a new password (a reload) can fix it. Run returns
-// nil when ctx ends, and an error only if Options.Handler is nil.
+// each time, since only a new password (a reload) can fix it. A panic in a
+// pass is a failed connection, and one in the Handler ignores the message
+// (see deliver). Run returns nil when ctx ends, and an error if
+// Options.Handler is nil or if panics repeat.
 func (w *Watcher) Run(ctx context.Context) error {
 	if w.o.Handler == nil {
 		return errors.New("mailbox: Run needs a Handler")
 	}
 	backoff := minBackoff
 	for ctx.Err() == nil {
-		progressed, err := w.watch(ctx)
+		var progressed bool
+		var err error
+		if perr := w.guard.Do(func() { progressed, err = w.watch(ctx) }); perr != nil {
+			err = perr
+		}
+		if gerr := w.guard.Err(); gerr != nil {
+			return gerr
+		}
 		if ctx.Err() != nil {
 			break
 		}

@@ -235,7 +235,17 @@ func (w *Watcher) deliver(ctx context.Context, s *session, m meta) (Disposition,
 			msg.Raw = []byte{}
 		}
 	}
-	d := w.o.Handler(ctx, msg)
+	var d Disposition
+	if perr := w.guard.Do(func() { d = w.o.Handler(ctx, msg) }); perr != nil {
+		// A message that makes the Handler panic would make it panic on
+		// every pass: leave it to the user, unread, rather than retry it
+		// for ever. Panics that repeat stop the watcher.
+		w.log.Error("the handler panicked; ignoring the message", "uid", m.uid)
+		if err := w.guard.Err(); err != nil {
+			return Retry, err
+		}
+		d = Ignore
+	}
 	if ctx.Err() != nil {
 		// Shutting down: whatever the Handler said was said under a
 		// cancelled context. The message is handed over again next run.

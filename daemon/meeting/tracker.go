@@ -152,6 +152,11 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 // retried with a growing delay, up to maxErrorBackoff.
 func (t *Tracker) Run(ctx context.Context) error {
 	failures := 0
+	// A panic in a sync (an event that trips a bug) fails that sync only;
+	// panics that repeat end Run with an error.
+	guard := clock.NewGuard("calendar tracker", t.clock, t.log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	clock.Loop(ctx, t.clock, nil, &t.Probe, func(ctx context.Context) time.Duration {
 		// A sync that succeeded less than a poll ago (the daemon syncs once
 		// before it reports ready) is as good as one now.
@@ -160,7 +165,14 @@ func (t *Tracker) Run(ctx context.Context) error {
 				return t.poll - since
 			}
 		}
-		if _, err := t.Sync(ctx); err != nil {
+		var err error
+		if perr := guard.Do(func() { _, err = t.Sync(ctx) }); perr != nil {
+			err = perr
+			if guard.Err() != nil {
+				cancel()
+			}
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return 0
 			}
@@ -172,7 +184,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		failures = 0
 		return t.poll
 	})
-	return nil
+	return guard.Err()
 }
 
 func findMeeting(ms []Meeting, key string) Meeting {

@@ -95,15 +95,27 @@ func (d *Deliverer) Kick() {
 // Run delivers queued messages as they fall due until ctx ends. It first
 // settles the messages an unclean stop left in sending.
 func (d *Deliverer) Run(ctx context.Context) error {
+	// A panic in a step (a message that trips a bug) fails that step only;
+	// panics that repeat end Run with an error.
+	guard := clock.NewGuard("deliverer", d.o.Clock, d.o.Log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	clock.Loop(ctx, d.o.Clock, d.kick, &d.Probe, func(ctx context.Context) time.Duration {
-		wait, err := d.step(ctx)
+		var wait time.Duration
+		var err error
+		if perr := guard.Do(func() { wait, err = d.step(ctx) }); perr != nil {
+			err = perr
+			if guard.Err() != nil {
+				cancel()
+			}
+		}
 		if err != nil && ctx.Err() == nil {
 			d.o.Log.Error("outbox", "err", err)
 			return retryBase
 		}
 		return wait
 	})
-	return nil
+	return guard.Err()
 }
 
 // step settles interrupted sends, delivers everything due, and returns how

@@ -114,8 +114,20 @@ func (s *Scheduler) Kick() {
 
 // Run plans and dispatches until ctx ends.
 func (s *Scheduler) Run(ctx context.Context) error {
+	// A panic in a step (a meeting that trips a bug) fails that step only;
+	// panics that repeat end Run with an error.
+	guard := clock.NewGuard("scheduler", s.o.Clock, s.o.Log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	clock.Loop(ctx, s.o.Clock, s.kick, &s.Probe, func(ctx context.Context) time.Duration {
-		next, err := s.Tick(ctx)
+		var next time.Time
+		var err error
+		if perr := guard.Do(func() { next, err = s.Tick(ctx) }); perr != nil {
+			err = perr
+			if guard.Err() != nil {
+				cancel()
+			}
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
@@ -127,7 +139,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 		return min(max(next.Sub(s.o.Clock.Now()), 0), maxSleep)
 	})
-	return nil
+	return guard.Err()
 }
 
 // Tick plans at the current time, writes the due jobs to the outbox, and
