@@ -95,7 +95,10 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 	if err != nil {
 		return nil, &config.Error{File: cfg.Path, Key: "templates_dir", Msg: err.Error(), Fix: "fix or remove the template named"}
 	}
-	minter, err := replytoken.LoadOrCreate(cfg.StateDir)
+	if err := ensurePrivateDir(cfg.StateDir, o.Log); err != nil {
+		return nil, err
+	}
+	minter, err := replytoken.LoadOrCreate(cfg.StateDir, o.Log)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func TestBriefAndFollowupOnTime(t *testing.T) {
 	if len(tokens) != 1 || !strings.Contains(followup.replyTo, "me+leadup-"+tokens[0]+"@example.com") {
 		t.Fatalf("follow-up Message-ID %q, Reply-To %q: want the same token in both", followup.messageID, followup.replyTo)
 	}
-	minter, err := replytoken.LoadOrCreate(s.dir + "/state")
+	minter, err := replytoken.LoadOrCreate(s.dir+"/state", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

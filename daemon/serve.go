@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -199,4 +200,24 @@ func (d *Daemon) watchdog(ctx context.Context, interval time.Duration, probes []
 		d.notifier.Watchdog()
 		return interval / 2
 	})
+}
+
+// ensurePrivateDir creates the state directory with mode 0700, or makes an
+// existing one private, with a warning: it holds the reply token key, the
+// Google token and every email leadup wrote.
+func ensurePrivateDir(dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create state directory: %w", err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		log.Warn("state directory was open to others; making it private", "path", dir, "mode", fmt.Sprintf("%#o", mode))
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("chmod state directory: %w", err)
+		}
+	}
+	return nil
 }

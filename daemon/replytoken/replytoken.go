@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -66,9 +67,19 @@ func New(key []byte) (*Minter, error) {
 }
 
 // LoadOrCreate reads the key from dir/KeyFile, creating it with mode 0600
-// from crypto/rand on first start.
-func LoadOrCreate(dir string) (*Minter, error) {
+// from crypto/rand on first start. A key file others can read is made
+// private, with a warning on log (which may be nil): whoever reads the key
+// can mint tokens that pass for leadup's.
+func LoadOrCreate(dir string, log *slog.Logger) (*Minter, error) {
 	path := filepath.Join(dir, KeyFile)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if log != nil {
+			log.Warn("reply token key was readable by others; making it private", "path", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+		}
+		if err := os.Chmod(path, 0o600); err != nil {
+			return nil, fmt.Errorf("chmod reply token key: %w", err)
+		}
+	}
 	key, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		key = make([]byte, keySize)

@@ -3,6 +3,7 @@ package replytoken
 import (
 	"bytes"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,7 +95,7 @@ func TestCandidates(t *testing.T) {
 
 func TestLoadOrCreate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
-	a, err := LoadOrCreate(dir)
+	a, err := LoadOrCreate(dir, nil)
 	if err != nil {
 		t.Fatalf("LoadOrCreate() = %v", err)
 	}
@@ -102,7 +103,7 @@ func TestLoadOrCreate(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 || fi.Size() != 32 {
 		t.Fatalf("key file = %v, %v; want 32 bytes, mode 0600", fi, err)
 	}
-	b, err := LoadOrCreate(dir)
+	b, err := LoadOrCreate(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestLoadOrCreate(t *testing.T) {
 		t.Errorf("a token minted before a restart does not verify after it: %v", err)
 	}
 	os.WriteFile(filepath.Join(dir, KeyFile), []byte("short"), 0o600)
-	if _, err := LoadOrCreate(dir); err == nil {
+	if _, err := LoadOrCreate(dir, nil); err == nil {
 		t.Error("LoadOrCreate with a truncated key = nil error")
 	}
 }
@@ -131,4 +132,28 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLoadOrCreateMakesTheKeyPrivate(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := LoadOrCreate(dir, nil); err != nil {
+		t.Fatalf("LoadOrCreate() = %v", err)
+	}
+	path := filepath.Join(dir, KeyFile)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("new key file: %v, %v; want mode 0600", fi.Mode(), err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	if _, err := LoadOrCreate(dir, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatalf("LoadOrCreate() = %v", err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file left at %v, want 0600", fi.Mode().Perm())
+	}
+	if !strings.Contains(logs.String(), "level=WARN") {
+		t.Errorf("no warning for a key file others could read:\n%s", logs.String())
+	}
 }
