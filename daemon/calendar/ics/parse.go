@@ -613,7 +613,8 @@ var conferenceProps = []string{
 }
 
 // conferenceURL finds the event's video call link: a conference property,
-// else an https URL in the location that points to a video service.
+// else an https URL in the location that points to a known video service
+// (calendar.VideoURL, which the tracker applies to the property too).
 func conferenceURL(c *ical.Component, location string) string {
 	for _, name := range conferenceProps {
 		if u := httpURL(unescapeText(uri(c, name))); u != "" {
@@ -632,26 +633,9 @@ func conferenceURL(c *ical.Component, location string) string {
 		}
 		candidate := strings.TrimRight(rest[:end], ".)")
 		rest = rest[end:]
-		if isVideoURL(candidate) {
+		if calendar.VideoURL(candidate) != "" {
 			return candidate
 		}
 	}
 }
 
-// videoHosts are the services whose links count as a conference URL, with
-// their subdomains (company.zoom.us, company.webex.com).
-var videoHosts = []string{"meet.google.com", "zoom.us", "zoom.com", "teams.microsoft.com", "teams.live.com", "webex.com"}
-
-func isVideoURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	for _, h := range videoHosts {
-		if host == h || strings.HasSuffix(host, "."+h) {
-			return true
-		}
-	}
-	return false
-}
