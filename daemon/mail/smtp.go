@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -415,13 +416,66 @@ func (s *SMTP) authenticate(ctx context.Context, c *smtp.Client, mech Auth, pass
 			err = c.Auth(xo)
 		}
 		if err != nil && xo.challenge != "" {
-			err = fmt.Errorf("%w (server said %.200s)", err, xo.challenge)
+			err = fmt.Errorf("%w (server said %s)", redactAuth(err), xoauth2Reason(xo.challenge))
 		}
 	}
 	if err != nil {
-		return classify(ctx, "auth", err)
+		return classify(ctx, "auth", redactAuth(err))
 	}
 	return nil
+}
+
+// redactAuth replaces the text of a server's reply to AUTH with a fixed
+// one, keeping the reply code: a server that echoes the exchange would
+// otherwise put the password or token into the log and into the outbox's
+// last_error.
+func redactAuth(err error) error {
+	se, ok := errors.AsType[*smtp.SMTPError](err)
+	if !ok {
+		return err
+	}
+	msg := "authentication failed"
+	if se.Code < 500 || se.Code >= 600 {
+		msg = "authentication not completed"
+	}
+	return &smtp.SMTPError{Code: se.Code, EnhancedCode: se.EnhancedCode,
+		Message: msg + " (the server's text is not shown, as it may repeat the credentials)"}
+}
+
+// xoauth2Reason keeps, of the JSON error an XOAUTH2 server sends as its
+// challenge, the fields that say why: status, schemes and scope. Anything
+// else (a server that echoes the token) is not shown.
+func xoauth2Reason(challenge string) string {
+	var j struct {
+		Status  string `json:"status"`
+		Schemes string `json:"schemes"`
+		Scope   string `json:"scope"`
+	}
+	if err := json.Unmarshal([]byte(challenge), &j); err != nil || j.Status == "" {
+		return "something other than the JSON error XOAUTH2 expects"
+	}
+	out := "status " + clip(j.Status)
+	if j.Schemes != "" {
+		out += ", schemes " + clip(j.Schemes)
+	}
+	if j.Scope != "" {
+		out += ", scope " + clip(j.Scope)
+	}
+	return out
+}
+
+// clip shortens s to 100 bytes of printable ASCII.
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	return s
 }
 
 // rejected reports whether err is a permanent SMTP reply.

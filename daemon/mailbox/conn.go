@@ -3,10 +3,12 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -143,16 +145,35 @@ func (w *Watcher) tlsConfig() *tls.Config {
 
 // authError is a login the server refused. Retrying soon cannot help: the
 // credentials have to change first.
-type authError struct{ err error }
+type authError struct {
+	err    error
+	reason string // from an XOAUTH2 challenge, see xoauth2Reason
+}
 
-func (e *authError) Error() string { return "login rejected: " + e.err.Error() }
+// Error shows of the server's NO or BAD only its type and response code:
+// a server that repeats the command in its text would otherwise put the
+// password into the log.
+func (e *authError) Error() string {
+	if ie, ok := errors.AsType[*imap.Error](e.err); ok {
+		msg := "login rejected: " + string(ie.Type)
+		if ie.Code != "" {
+			msg += " [" + string(ie.Code) + "]"
+		}
+		msg += " (the server's text is not shown, as it may repeat the credentials)"
+		if e.reason != "" {
+			msg += " (server said " + e.reason + ")"
+		}
+		return msg
+	}
+	return "login rejected: " + e.err.Error()
+}
 func (e *authError) Unwrap() error { return e.err }
 
 // asAuthError marks a NO or BAD reply to LOGIN or AUTHENTICATE as an
 // authError; other failures (the connection dropped) stay as they are.
 func asAuthError(err error) error {
 	if rejected(err) {
-		return &authError{err}
+		return &authError{err: err}
 	}
 	return err
 }
@@ -189,7 +210,7 @@ func (w *Watcher) login(ctx context.Context, s *session) error {
 			return s.c.Authenticate(sasl.NewPlainClient("", w.o.Username, pw))
 		})
 	case caps.Has(imap.CapLoginDisabled):
-		return &authError{errors.New("the server offers neither AUTHENTICATE PLAIN nor LOGIN")}
+		return &authError{err: errors.New("the server offers neither AUTHENTICATE PLAIN nor LOGIN")}
 	default:
 		err = s.do(ctx, "login", func() error {
 			return s.c.Login(w.o.Username, pw).Wait()
@@ -204,7 +225,7 @@ type tokenInvalidator interface{ Invalidate() }
 
 func (w *Watcher) loginXOAUTH2(ctx context.Context, s *session, caps imap.CapSet) error {
 	if !caps.Has(imap.AuthCap("XOAUTH2")) {
-		return &authError{errors.New("the server does not offer AUTHENTICATE XOAUTH2")}
+		return &authError{err: errors.New("the server does not offer AUTHENTICATE XOAUTH2")}
 	}
 	token, err := w.token()
 	if err != nil {
@@ -224,7 +245,11 @@ func (w *Watcher) loginXOAUTH2(ctx context.Context, s *session, caps imap.CapSet
 		err = s.do(ctx, "authenticate XOAUTH2", func() error { return s.c.Authenticate(xo) })
 	}
 	if err != nil && xo.challenge != "" {
-		err = fmt.Errorf("%w (server said %.200s)", err, xo.challenge)
+		reason := xoauth2Reason(xo.challenge)
+		if rejected(err) {
+			return &authError{err: err, reason: reason}
+		}
+		return fmt.Errorf("%w (server said %s)", err, reason)
 	}
 	return asAuthError(err)
 }
@@ -357,4 +382,37 @@ func (s *session) logout() {
 		return s.c.Logout().Wait()
 	})
 	s.c.Close()
+}
+
+// xoauth2Reason keeps, of the JSON error an XOAUTH2 server sends as its
+// challenge, the fields that say why: status, schemes and scope. Anything
+// else (a server that echoes the token) is not shown.
+func xoauth2Reason(challenge string) string {
+	var j struct {
+		Status  string `json:"status"`
+		Schemes string `json:"schemes"`
+		Scope   string `json:"scope"`
+	}
+	if err := json.Unmarshal([]byte(challenge), &j); err != nil || j.Status == "" {
+		return "something other than the JSON error XOAUTH2 expects"
+	}
+	out := "status " + clip(j.Status)
+	if j.Schemes != "" {
+		out += ", schemes " + clip(j.Schemes)
+	}
+	if j.Scope != "" {
+		out += ", scope " + clip(j.Scope)
+	}
+	return out
+}
+
+// clip shortens s to 100 bytes of printable ASCII.
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, s)
+	return s[:min(len(s), 100)]
 }

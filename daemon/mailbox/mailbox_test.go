@@ -645,7 +645,7 @@ func TestXOAUTH2(t *testing.T) {
 				if _, ok := errors.AsType[*authError](err); !ok {
 					t.Fatalf("Check() = %v, want a rejected login", err)
 				}
-				if !strings.Contains(err.Error(), `"status":"401"`) {
+				if !strings.Contains(err.Error(), "status 401") {
 					t.Errorf("Check() = %v, want the server's JSON error in it", err)
 				}
 				if strings.Contains(err.Error(), "stale") {

@@ -2,9 +2,12 @@ package mailbox
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 func TestHandlerPanicIgnoresTheMessage(t *testing.T) {
@@ -57,5 +60,19 @@ func TestRepeatedHandlerPanicsStopRun(t *testing.T) {
 		}
 	case <-time.After(waitFor):
 		t.Fatal("Run() still running after three Handler panics")
+	}
+}
+
+func TestAuthErrorHidesServerText(t *testing.T) {
+	err := &authError{err: fmt.Errorf("login: %w", &imap.Error{Type: imap.StatusResponseTypeNo,
+		Code: imap.ResponseCodeAuthenticationFailed, Text: "LOGIN me hunter2 failed"})}
+	if msg := err.Error(); strings.Contains(msg, "hunter2") || !strings.Contains(msg, "AUTHENTICATIONFAILED") {
+		t.Errorf("authError.Error() = %q, want the code without the server's text", msg)
+	}
+	if got := xoauth2Reason("user=me\x01auth=Bearer ya29.secret\x01\x01"); strings.Contains(got, "ya29") {
+		t.Errorf("xoauth2Reason(echo) = %q, which shows the token", got)
+	}
+	if got := xoauth2Reason(`{"status":"401","schemes":"Bearer","scope":"https://mail.google.com/"}`); got != "status 401, schemes Bearer, scope https://mail.google.com/" {
+		t.Errorf("xoauth2Reason(Gmail's error) = %q", got)
 	}
 }

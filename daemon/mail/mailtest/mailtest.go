@@ -41,6 +41,10 @@ type Options struct {
 	Username, Password string
 	// XOAUTH2Token, if set, is the bearer token AUTH XOAUTH2 accepts.
 	XOAUTH2Token string
+	// EchoAuth makes a refused AUTH answer with what the client sent, the
+	// password or token included, as a careless server might: tests check
+	// that the client shows none of it.
+	EchoAuth bool
 }
 
 // Received is a message the server accepted.
@@ -351,6 +355,10 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 	o := se.s.opts
 	checkPassword := func(username, password string) error {
 		if o.Username == "" || username != o.Username || password != o.Password {
+			if o.EchoAuth {
+				return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
+					Message: "no such user " + username + " with password " + password}
+			}
 			return smtp.ErrAuthFailed
 		}
 		se.authed = true
@@ -367,7 +375,7 @@ func (se *session) Auth(mech string) (sasl.Server, error) {
 	case mech == sasl.Login && o.Username != "":
 		return &loginServer{check: checkPassword}, nil
 	case mech == "XOAUTH2" && o.XOAUTH2Token != "":
-		return &xoauth2Server{token: o.XOAUTH2Token, ok: func() { se.authed = true }}, nil
+		return &xoauth2Server{token: o.XOAUTH2Token, echo: o.EchoAuth, ok: func() { se.authed = true }}, nil
 	}
 	return nil, smtp.ErrAuthUnknownMechanism
 }
@@ -460,6 +468,7 @@ func (l *loginServer) Next(resp []byte) ([]byte, bool, error) {
 // only after the client's (empty) answer.
 type xoauth2Server struct {
 	token  string
+	echo   bool // answer a refused token with the client's initial response
 	ok     func()
 	failed bool
 }
@@ -479,6 +488,9 @@ func (x *xoauth2Server) Next(resp []byte) ([]byte, bool, error) {
 	}
 	if token == "" || token != x.token {
 		x.failed = true
+		if x.echo {
+			return append([]byte("refused: "), resp...), false, nil
+		}
 		return []byte(`{"status":"401","schemes":"Bearer","scope":"https://mail.google.com/"}`), false, nil
 	}
 	x.ok()
