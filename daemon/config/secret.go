@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // redacted is what a Secret shows instead of its value.
@@ -114,11 +117,7 @@ func (s Secret) run(ctx context.Context) (string, error) {
 		err = fmt.Errorf("%w (gave up after %s)", ctx.Err(), secretCommandTimeout)
 	}
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		const maxStderr = 1000
-		if len(msg) > maxStderr {
-			msg = msg[:maxStderr] + "…"
-		}
+		msg := cleanStderr(stderr.String())
 		if msg == "" {
 			return "", fmt.Errorf("%s: %w", key, err)
 		}
@@ -195,4 +194,44 @@ func secretPath(name, baseDir string) string {
 		}
 	}
 	return resolvePath(name, baseDir)
+}
+
+// maxStderr is how much of a failing command's standard error goes into
+// the error, and from there into the log and the terminal.
+const maxStderr = 200
+
+// ansiEscape is a terminal escape sequence (colours, cursor moves).
+var ansiEscape = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+
+// cleanStderr makes a failing command's standard error fit for one log
+// line: its first lines (at most three), without terminal escapes and
+// control characters, at most maxStderr bytes. A password manager's
+// error is a line or two; anything longer is noise, and control
+// characters could rewrite the terminal that shows the log.
+func cleanStderr(s string) string {
+	s = ansiEscape.ReplaceAllString(s, "")
+	var lines []string
+	for line := range strings.Lines(s) {
+		line = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || r == utf8.RuneError {
+				return -1
+			}
+			return r
+		}, line)
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+		if len(lines) == 3 {
+			break
+		}
+	}
+	msg := strings.Join(lines, " / ")
+	if len(msg) <= maxStderr {
+		return msg
+	}
+	cut := maxStderr
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }

@@ -245,3 +245,35 @@ func TestCheckPrivate(t *testing.T) {
 		}
 	})
 }
+
+func TestCleanStderr(t *testing.T) {
+	long := strings.Repeat("é", 150) // 300 bytes
+	tests := []struct{ name, in, want string }{
+		{name: "one line", in: "vault locked\n", want: "vault locked"},
+		{name: "first three lines", in: "\n  gpg: decryption failed\nno secret key\n\nthird\nfourth\n", want: "gpg: decryption failed / no secret key / third"},
+		{name: "escapes and control characters", in: "\x1b[31merror:\x1b[0m bad\x07 pass\rphrase\x00\n", want: "error: bad passphrase"},
+		{name: "capped at a rune boundary", in: long, want: strings.Repeat("é", 100) + "…"},
+		{name: "nothing", in: "\n \n", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cleanStderr(tt.in); got != tt.want {
+				t.Errorf("cleanStderr(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFailingCommandStderrIsCapped(t *testing.T) {
+	s, e := secretFromRaw("smtp.password", nil, nil, ptr(`printf '\033[31mvault locked\033[0m\n' >&2; head -c 5000 /dev/zero | tr '\0' x >&2; exit 1`), t.TempDir())
+	if e != nil {
+		t.Fatal(e)
+	}
+	_, err := s.Reveal(t.Context())
+	if err == nil {
+		t.Fatal("Reveal() of a failing command = nil error")
+	}
+	if msg := err.Error(); len(msg) > 300 || strings.ContainsAny(msg, "\x1b\n") {
+		t.Errorf("Reveal() = %q (%d bytes), want one short line", msg, len(msg))
+	}
+}
