@@ -252,6 +252,9 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 		UserAgent:  o.UserAgent,
 		Clock:      o.Clock,
 		Log:        o.Log,
+
+		MaxEvents:          cfg.Limits.EventsPerListing,
+		MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
 	})
 	if err != nil {
 		return err
@@ -264,13 +267,15 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 func (d *Daemon) openICS(ctx context.Context, o Options) error {
 	c := d.cfg.Calendar
 	so := ics.Options{
-		File:      c.ICSFile,
-		Lookahead: c.Lookahead,
-		Self:      c.Me,
-		Location:  d.cfg.Location,
-		UserAgent: o.UserAgent,
-		Clock:     o.Clock,
-		Log:       o.Log,
+		File:               c.ICSFile,
+		Lookahead:          c.Lookahead,
+		MaxInstances:       d.cfg.Limits.EventsPerListing,
+		MaxSeriesInstances: d.cfg.Limits.InstancesPerSeries,
+		Self:               c.Me,
+		Location:           d.cfg.Location,
+		UserAgent:          o.UserAgent,
+		Clock:              o.Clock,
+		Log:                o.Log,
 	}
 	if c.ICSURL.IsSet() {
 		u, err := c.RevealICSURL(ctx)

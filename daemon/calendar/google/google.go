@@ -78,7 +78,20 @@ type Options struct {
 	PageSize       int64         // defaults to DefaultPageSize
 	MaxRetries     int           // retries of one request; defaults to DefaultMaxRetries
 	RequestTimeout time.Duration // per request; defaults to DefaultRequestTimeout
+	// MaxEvents caps the events one listing keeps, and MaxSeriesInstances
+	// the instances of one recurring series in it (an invitation repeating
+	// every minute lists 30,000 in three weeks): the rest are dropped,
+	// with one warning. Defaults DefaultMaxEvents and
+	// DefaultMaxSeriesInstances.
+	MaxEvents          int
+	MaxSeriesInstances int
 }
+
+// Defaults of the listing caps.
+const (
+	DefaultMaxEvents          = 10000
+	DefaultMaxSeriesInstances = 500
+)
 
 // Source is a Google calendar.
 type Source struct {
@@ -108,6 +121,12 @@ func New(ctx context.Context, o Options) (*Source, error) {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.MaxEvents <= 0 {
+		o.MaxEvents = DefaultMaxEvents
+	}
+	if o.MaxSeriesInstances <= 0 {
+		o.MaxSeriesInstances = DefaultMaxSeriesInstances
 	}
 	opts := []option.ClientOption{option.WithHTTPClient(o.HTTPClient)}
 	if o.Endpoint != "" {
@@ -196,6 +215,10 @@ func (s *Source) list(ctx context.Context, setup func(*calendarapi.EventsListCal
 	var events []calendar.Event
 	pageToken := ""
 	requests := 0
+	// Instances kept per series, and what the caps dropped: every page is
+	// still read, for the sync token, but kept events stay bounded.
+	perSeries := map[string]int{}
+	dropped, worst, worstN := 0, "", 0
 	for range maxPages {
 		call := s.svc.Events.List(s.opts.CalendarID).
 			SingleEvents(true).
@@ -216,6 +239,20 @@ func (s *Source) list(ctx context.Context, setup func(*calendarapi.EventsListCal
 				s.opts.Log.Warn("skipping malformed calendar event", "calendar", s.Name(), "event", item.Id, "err", err)
 				continue
 			}
+			if id := ev.RecurringEventID; id != "" {
+				perSeries[id]++
+				if n := perSeries[id] - s.opts.MaxSeriesInstances; n > 0 {
+					dropped++
+					if n > worstN {
+						worst, worstN = ev.Title, n
+					}
+					continue
+				}
+			}
+			if len(events) >= s.opts.MaxEvents {
+				dropped++
+				continue
+			}
 			events = append(events, ev)
 		}
 		// Google may send short or even empty pages that still carry a
@@ -223,6 +260,11 @@ func (s *Source) list(ctx context.Context, setup func(*calendarapi.EventsListCal
 		if page.NextPageToken == "" {
 			if page.NextSyncToken == "" {
 				return nil, "", requests, errors.New("list events: last page has no sync token")
+			}
+			if dropped > 0 {
+				s.opts.Log.Warn("calendar listing capped: events dropped", "calendar", s.Name(), "kept", len(events),
+					"dropped", dropped, "max_events", s.opts.MaxEvents, "max_series_instances", s.opts.MaxSeriesInstances,
+					"worst_series", truncate(worst, 80), "worst_series_dropped", worstN)
 			}
 			return events, page.NextSyncToken, requests, nil
 		}
@@ -349,4 +391,12 @@ func parseRetryAfter(v string) time.Duration {
 		return time.Until(t)
 	}
 	return 0
+}
+
+// truncate cuts s to at most n runes, for a log line.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
