@@ -638,4 +638,3 @@ func conferenceURL(c *ical.Component, location string) string {
 		}
 	}
 }
-
