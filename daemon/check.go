@@ -28,7 +28,7 @@ import (
 
 // CheckResult is the verdict on one thing leadup depends on.
 type CheckResult struct {
-	Name    string // "config", "state", "token", "calendar", "smtp", "imap"
+	Name    string // "config", "state", "token", "calendar", "smtp" or "maildir", "imap"
 	OK      bool
 	Skipped bool   // not configured, or not tried because an earlier check failed
 	Detail  string // what was found, or what went wrong

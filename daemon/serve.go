@@ -82,6 +82,10 @@ func (d *Daemon) Serve(ctx context.Context, reload <-chan struct{}, load func() 
 	}
 }
 
+// CalendarName names the calendar source as the log and the store do:
+// "google:primary", "ics:file:" and a path, or "ics:" and a host and hash.
+func (d *Daemon) CalendarName() string { return d.source.Name() }
+
 // reopen loads the configuration again and opens a daemon with it, beside
 // the running one.
 func (d *Daemon) reopen(ctx context.Context, load func() (*config.Config, error)) (*Daemon, error) {

@@ -24,6 +24,8 @@ and prints a line for each with a fix for what fails:
             lookahead (if not, it lists who does, to spot a wrong address)
   smtp      connect, TLS and sign-in, without sending anything unless
             -send-test is given
+  maildir   instead of smtp, with transport = "maildir": the Maildir is
+            writable (-send-test writes a test email into it)
   imap      sign-in, the mailbox exists (opened read-only) and IDLE works
 
 The exit status is 0 only if every check passes, 78 if the configuration is

@@ -218,6 +218,11 @@ emails = ["dana@example.com"]
 	if news, _ := os.ReadDir(filepath.Join(dir, "Mail", "new")); len(news) != 1 {
 		t.Errorf("%d files in the Maildir, want the test email", len(news))
 	}
+	// status names the .ics file, not the Google calendar of the defaults.
+	out, errOut, code := runCLI(t, "status", "-config", cfg)
+	if want := "Calendar ics:file:" + filepath.Join(dir, "cal.ics") + ": never synced"; code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("status = exit %d, lacks %q:\n%s%s", code, want, out, errOut)
+	}
 }
 
 // TestAuthNotNeededForICS: with an .ics calendar and password mail, there

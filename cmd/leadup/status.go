@@ -41,9 +41,9 @@ func runStatus(ctx context.Context, e *env, days int) int {
 	at := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 15:04") }
 
 	if last, err := d.LastSync(ctx); err == nil && !last.IsZero() {
-		fmt.Fprintf(e.stdout, "Calendar %s: last synced %s (%s ago).\n", cfg.Google.Calendar, at(last), ago(now.Sub(last)))
+		fmt.Fprintf(e.stdout, "Calendar %s: last synced %s (%s ago).\n", d.CalendarName(), at(last), ago(now.Sub(last)))
 	} else {
-		fmt.Fprintf(e.stdout, "Calendar %s: never synced. Is \"leadup run\" running?\n", cfg.Google.Calendar)
+		fmt.Fprintf(e.stdout, "Calendar %s: never synced. Is \"leadup run\" running?\n", d.CalendarName())
 	}
 
 	due, upcoming, err := d.Plan(ctx)
