@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -132,11 +134,7 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 		return SyncResult{Requests: ch.Requests}, err
 	}
 	t.lastSync.Store(t.clock.Now().UnixNano())
-	for _, c := range changes {
-		m := findMeeting(u.Meetings, c.Key)
-		t.log.Info("meeting "+describe(c), "meeting", c.Key, "boss", m.Boss, "title", m.Event.Title,
-			"start", m.Event.Start, "why", m.Why)
-	}
+	t.logChanges(name, u.Meetings, changes)
 	res := SyncResult{Full: ch.Full, Events: len(ch.Events), Requests: ch.Requests, Changes: changes}
 	t.log.Debug("calendar synced", "calendar", name, "full", res.Full, "events", res.Events,
 		"requests", res.Requests, "changes", len(changes))
@@ -145,6 +143,33 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	}
 	t.afterSync(res)
 	return res, nil
+}
+
+// loggedChanges is how many changes of one sync are logged a line each;
+// the rest are summed up in one line, so that a calendar flooded by one
+// invitation cannot flood the log too.
+const loggedChanges = 20
+
+// logChanges logs what a sync changed: the first loggedChanges a line each,
+// then one line counting the rest by what happened to them.
+func (t *Tracker) logChanges(name string, ms []Meeting, changes []Change) {
+	rest := map[string]int{}
+	for i, c := range changes {
+		if i >= loggedChanges {
+			rest[describe(c)]++
+			continue
+		}
+		m := findMeeting(ms, c.Key)
+		t.log.Info("meeting "+describe(c), "meeting", c.Key, "boss", m.Boss, "title", m.Event.Title,
+			"start", m.Event.Start, "why", m.Why)
+	}
+	if len(rest) > 0 {
+		args := []any{"calendar", name, "more", len(changes) - loggedChanges}
+		for _, what := range slices.Sorted(maps.Keys(rest)) {
+			args = append(args, what, rest[what])
+		}
+		t.log.Info("and more meetings changed", args...)
+	}
 }
 
 // Run syncs every poll interval until ctx ends, the first time at once

@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,7 +60,7 @@ func newHarness(t *testing.T) *harness {
 	return newHarnessWith(t, now, meeting.NewRule(bosses, config.Filter{GroupMeetings: true}))
 }
 
-func newHarnessWith(t *testing.T, now time.Time, rule *meeting.Rule) *harness {
+func newHarnessWith(t *testing.T, now time.Time, rule *meeting.Rule, log ...*slog.Logger) *harness {
 	t.Helper()
 	ctx := context.Background()
 	h := &harness{srv: googletest.NewServer()}
@@ -85,7 +88,28 @@ func newHarnessWith(t *testing.T, now time.Time, rule *meeting.Rule) *harness {
 		Clock:    fake,
 		OnChange: func(cs []meeting.Change) { h.changes = append(h.changes, cs) },
 	})
+	if len(log) > 0 {
+		h.tracker = meeting.NewTracker(meeting.TrackerOptions{Source: src, Store: h.store, Rule: rule, Poll: 2 * time.Minute,
+			Clock: fake, Log: log[0]})
+	}
 	return h
+}
+
+// TestTrackerLogsAFloodInOneLine: a sync that finds many meetings logs the
+// first twenty a line each and the rest in one line.
+func TestTrackerLogsAFloodInOneLine(t *testing.T) {
+	var logs bytes.Buffer
+	h := newHarnessWith(t, now, meeting.NewRule(bosses, config.Filter{GroupMeetings: true}), slog.New(slog.NewTextHandler(&logs, nil)))
+	for i := range 50 {
+		h.srv.Put("primary", event(fmt.Sprintf("ev%02d", i), now.Add(time.Duration(i+1)*time.Hour), "dana@example.com"))
+	}
+	h.sync(t)
+	if n := strings.Count(logs.String(), `msg="meeting found"`); n != 20 {
+		t.Errorf("%d lines for single meetings, want 20:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), `msg="and more meetings changed"`) || !strings.Contains(logs.String(), "more=30 found=30") {
+		t.Errorf("want one line for the other 30:\n%s", logs.String())
+	}
 }
 
 func (h *harness) sync(t *testing.T) meeting.SyncResult {
