@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"golang.org/x/oauth2"
+
+	"github.com/leadup/leadup/daemon/xoauth2"
 )
 
 // Security is how the connection to the SMTP server is protected.
@@ -416,7 +417,7 @@ func (s *SMTP) authenticate(ctx context.Context, c *smtp.Client, mech Auth, pass
 			err = c.Auth(xo)
 		}
 		if err != nil && xo.challenge != "" {
-			err = fmt.Errorf("%w (server said %s)", redactAuth(err), xoauth2Reason(xo.challenge))
+			err = fmt.Errorf("%w (server said %s)", redactAuth(err), xoauth2.Reason(xo.challenge))
 		}
 	}
 	if err != nil {
@@ -440,42 +441,6 @@ func redactAuth(err error) error {
 	}
 	return &smtp.SMTPError{Code: se.Code, EnhancedCode: se.EnhancedCode,
 		Message: msg + " (the server's text is not shown, as it may repeat the credentials)"}
-}
-
-// xoauth2Reason keeps, of the JSON error an XOAUTH2 server sends as its
-// challenge, the fields that say why: status, schemes and scope. Anything
-// else (a server that echoes the token) is not shown.
-func xoauth2Reason(challenge string) string {
-	var j struct {
-		Status  string `json:"status"`
-		Schemes string `json:"schemes"`
-		Scope   string `json:"scope"`
-	}
-	if err := json.Unmarshal([]byte(challenge), &j); err != nil || j.Status == "" {
-		return "something other than the JSON error XOAUTH2 expects"
-	}
-	out := "status " + clip(j.Status)
-	if j.Schemes != "" {
-		out += ", schemes " + clip(j.Schemes)
-	}
-	if j.Scope != "" {
-		out += ", scope " + clip(j.Scope)
-	}
-	return out
-}
-
-// clip shortens s to 100 bytes of printable ASCII.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > 100 {
-		s = s[:100]
-	}
-	return s
 }
 
 // rejected reports whether err is a permanent SMTP reply.

@@ -3,17 +3,17 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-sasl"
+
+	"github.com/leadup/leadup/daemon/xoauth2"
 )
 
 // logoutTimeout bounds the LOGOUT sent when a session ends: it is a
@@ -147,7 +147,7 @@ func (w *Watcher) tlsConfig() *tls.Config {
 // credentials have to change first.
 type authError struct {
 	err    error
-	reason string // from an XOAUTH2 challenge, see xoauth2Reason
+	reason string // from an XOAUTH2 challenge, see xoauth2.Reason
 }
 
 // Error shows of the server's NO or BAD only its type and response code:
@@ -245,7 +245,7 @@ func (w *Watcher) loginXOAUTH2(ctx context.Context, s *session, caps imap.CapSet
 		err = s.do(ctx, "authenticate XOAUTH2", func() error { return s.c.Authenticate(xo) })
 	}
 	if err != nil && xo.challenge != "" {
-		reason := xoauth2Reason(xo.challenge)
+		reason := xoauth2.Reason(xo.challenge)
 		if rejected(err) {
 			return &authError{err: err, reason: reason}
 		}
@@ -382,37 +382,4 @@ func (s *session) logout() {
 		return s.c.Logout().Wait()
 	})
 	s.c.Close()
-}
-
-// xoauth2Reason keeps, of the JSON error an XOAUTH2 server sends as its
-// challenge, the fields that say why: status, schemes and scope. Anything
-// else (a server that echoes the token) is not shown.
-func xoauth2Reason(challenge string) string {
-	var j struct {
-		Status  string `json:"status"`
-		Schemes string `json:"schemes"`
-		Scope   string `json:"scope"`
-	}
-	if err := json.Unmarshal([]byte(challenge), &j); err != nil || j.Status == "" {
-		return "something other than the JSON error XOAUTH2 expects"
-	}
-	out := "status " + clip(j.Status)
-	if j.Schemes != "" {
-		out += ", schemes " + clip(j.Schemes)
-	}
-	if j.Scope != "" {
-		out += ", scope " + clip(j.Scope)
-	}
-	return out
-}
-
-// clip shortens s to 100 bytes of printable ASCII.
-func clip(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return -1
-		}
-		return r
-	}, s)
-	return s[:min(len(s), 100)]
 }
