@@ -183,13 +183,14 @@ func Parse(path string, data []byte, log *slog.Logger) (*Config, error) {
 		return nil, errors.Join(p.errs...)
 	}
 	// The client file holds the OAuth client secret and the token file
-	// grants access to the calendar; an inline smtp.password or
-	// imap.password makes the config file itself a secret.
+	// grants access to the calendar; an inline smtp.password,
+	// imap.password or calendar.ics_url (whose address is the key to the
+	// calendar) makes the config file itself a secret.
 	files := []struct{ key, path string }{
 		{"google.client_file", cfg.Google.ClientFile},
 		{"google.token_file", cfg.Google.TokenFile},
 	}
-	for _, pw := range []Secret{cfg.SMTP.Password, cfg.IMAP.Password} {
+	for _, pw := range []Secret{cfg.SMTP.Password, cfg.IMAP.Password, cfg.Calendar.ICSURL} {
 		if s := pw.s; s != nil && s.kind == secretInline {
 			files = append(files, struct{ key, path string }{s.key, abs})
 		}
