@@ -117,7 +117,8 @@ func (c *checker) config() {
 	c.pass("config", detail)
 }
 
-// state checks that the state directory is writable and the store opens.
+// state checks that the state directory is writable, and that the store
+// opens, has this leadup's schema and passes SQLite's quick check.
 func (c *checker) state(ctx context.Context) {
 	dir := c.cfg.StateDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -138,8 +139,13 @@ func (c *checker) state(ctx context.Context) {
 		c.fail("state", err.Error(), "see the README's troubleshooting section; the store is "+filepath.Join(dir, store.FileName))
 		return
 	}
-	st.Close()
-	c.pass("state", dir+" is writable and the store opens")
+	defer st.Close()
+	if err := st.Verify(ctx); err != nil {
+		c.fail("state", "the store "+filepath.Join(dir, store.FileName)+": "+err.Error(),
+			"restore it from a backup, or move it aside to start a new log (leadup makes a new one)")
+		return
+	}
+	c.pass("state", dir+" is writable; the store opens, its schema is current and SQLite's check finds no damage")
 }
 
 // token checks the OAuth client and token, when leadup signs in to
