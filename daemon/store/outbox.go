@@ -17,7 +17,8 @@ import (
 // nothing, which makes a job safe to dispatch twice. A digest has no
 // meeting (MeetingKey ""); every other kind must have one.
 func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
-	return enqueue(ctx, s.db, m, s.now())
+	ok, err := enqueue(ctx, s.db, m, s.now())
+	return ok, s.full(err)
 }
 
 // execer is a database or a transaction.
@@ -105,7 +106,7 @@ func (s *Store) NextAttempt(ctx context.Context) (time.Time, bool, error) {
 func (s *Store) updateOutbox(ctx context.Context, what string, id int64, query string, args ...any) error {
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("mark message %d %s: %w", id, what, err)
+		return s.full(fmt.Errorf("mark message %d %s: %w", id, what, err))
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return fmt.Errorf("mark message %d %s: %w", id, what, outbox.ErrNotFound)

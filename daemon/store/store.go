@@ -28,9 +28,10 @@ var ErrNotFound = errors.New("not found")
 
 // Store is leadup's database. It is safe for concurrent use.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
-	log *slog.Logger
+	db   *sql.DB
+	path string
+	now  func() time.Time
+	log  *slog.Logger
 }
 
 // Options tune Open. The zero value is fine.
@@ -71,7 +72,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// closed once idle, so an idle daemon keeps one.
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(time.Minute)
-	s := &Store{db: db, now: opts.Now, log: opts.Log}
+	s := &Store{db: db, path: path, now: opts.Now, log: opts.Log}
 	if err := migrate(ctx, db, schema, migrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
@@ -116,14 +117,32 @@ func ensurePrivateFile(path string, log *slog.Logger) error {
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return s.full(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return s.full(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return s.full(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
+
+// ErrDiskFull reports a write that failed because the disk (or the
+// user's quota) is full; nothing was written.
+var ErrDiskFull = errors.New("disk full")
+
+// full says "disk full" with the database's path when err is SQLite's
+// SQLITE_FULL, so that the log says what to do rather than a code.
+func (s *Store) full(err error) error {
+	var se interface{ Code() int }
+	if err != nil && errors.As(err, &se) && se.Code()&0xff == sqliteFull {
+		return fmt.Errorf("%w: %s: free some space: %w", ErrDiskFull, s.path, err)
+	}
+	return err
+}
+
+// sqliteFull is SQLITE_FULL, the primary result code of a write that found
+// the disk full.
+const sqliteFull = 13

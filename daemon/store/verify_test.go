@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -20,5 +22,30 @@ func TestVerify(t *testing.T) {
 	}
 	if err := s.Verify(ctx); err == nil || !strings.Contains(err.Error(), "ignored_mail") {
 		t.Errorf("Verify(without a table) = %v, want it named", err)
+	}
+}
+
+// TestDiskFull: a write that finds the disk full says so, with the path.
+// SQLite's max_page_count makes the database full without filling a disk.
+func TestDiskFull(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.db.SetMaxOpenConns(1) // the pragma below holds for one connection
+	var pages int
+	if err := s.db.QueryRow("PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(fmt.Sprintf("PRAGMA max_page_count = %d", pages)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for i := 0; i < 200 && err == nil; i++ {
+		_, err = s.RecordReply(ctx, Record{Reply: Reply{MessageID: fmt.Sprint(i), Boss: "Dana", Subject: strings.Repeat("x", 4000)}})
+	}
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), s.path) {
+		t.Errorf("RecordReply() on a full database = %v, want disk full with %s", err, s.path)
+	}
+	if err := s.RecordIgnored(ctx, IgnoredMail{MessageID: "x", Subject: strings.Repeat("y", 8000)}); !errors.Is(err, ErrDiskFull) {
+		t.Errorf("RecordIgnored() on a full database = %v, want disk full", err)
 	}
 }
