@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -9,13 +8,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/leadup/leadup/daemon"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/systemd"
+	"github.com/leadup/leadup/internal/syncbuf"
 )
 
 // stuckSender never finishes an SMTP exchange until released.
@@ -128,7 +127,7 @@ func TestReload(t *testing.T) {
 	// Ninety minutes away: a brief an hour before is not due yet, one two
 	// hours before is (late).
 	s.meetingWith("one", "Dana / me", "dana@example.com", time.Now().Add(90*time.Minute), 30*time.Minute)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	d, err := daemon.Open(context.Background(), daemon.Options{Config: s.loadConfig(t), Notifier: systemd.FromEnv(),
 		Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
@@ -191,22 +190,4 @@ func TestReload(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("Serve() = %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer for logs written by several goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

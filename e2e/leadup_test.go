@@ -22,6 +22,7 @@ import (
 	"github.com/leadup/leadup/daemon/calendar/google/googletest"
 	"github.com/leadup/leadup/daemon/googleauth"
 	"github.com/leadup/leadup/e2e/mailstack"
+	"github.com/leadup/leadup/internal/syncbuf"
 )
 
 // world is one end-to-end setup: the mail stack, the fake Calendar API, a
@@ -122,7 +123,7 @@ func (w *world) meeting(id, title string, start time.Time, length time.Duration)
 // process is a running "leadup run".
 type process struct {
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *syncbuf.Buffer
 	// exited is closed when the process has exited, with err set.
 	exited chan struct{}
 	err    error
@@ -134,7 +135,7 @@ type process struct {
 func (w *world) start(t testing.TB) *process {
 	t.Helper()
 	cmd := w.command("run", "-config", w.config, "-log-level", "debug")
-	p := &process{cmd: cmd, logs: &lockedBuffer{}, exited: make(chan struct{})}
+	p := &process{cmd: cmd, logs: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	cmd.Stderr = p.logs
 	must(t, cmd.Start())
 	go func() {
@@ -448,23 +449,4 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// lockedBuffer collects a process's stderr for the test to read while it
-// runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package meeting_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/store"
+	"github.com/leadup/leadup/internal/syncbuf"
 )
 
 // panickySource panics on the syncs its script marks true.
@@ -40,25 +40,7 @@ func (s *panickySource) Sync(ctx context.Context, cursor string) (calendar.Chang
 	return calendar.Changes{Cursor: "c"}, nil
 }
 
-// lockedBuffer is a log destination safe for concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
-func runPanicky(t *testing.T, panics []bool) (*panickySource, *clock.Fake, *lockedBuffer, context.CancelFunc, chan error) {
+func runPanicky(t *testing.T, panics []bool) (*panickySource, *clock.Fake, *syncbuf.Buffer, context.CancelFunc, chan error) {
 	t.Helper()
 	src := &panickySource{panics: panics, done: make(chan struct{}, 10)}
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
@@ -67,7 +49,7 @@ func runPanicky(t *testing.T, panics []bool) (*panickySource, *clock.Fake, *lock
 	}
 	t.Cleanup(func() { st.Close() })
 	fake := clock.NewFake(now)
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	tr := meeting.NewTracker(meeting.TrackerOptions{
 		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
 		Log: slog.New(slog.NewTextHandler(logs, nil)),
