@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/leadup/leadup/daemon/reply/grammar"
 )
 
 // cidRe matches the placeholder Outlook writes in the text part for an
@@ -124,14 +126,10 @@ func userText(text string, headings []string, b *budget) (string, error) {
 	return strings.TrimSpace(tidy(dedent(trimTrailingRules(out)))), nil
 }
 
-// openItemRe is a line of the follow-up's list of open items: "- [12] Send
-// Dana the plan (you, 4 days overdue)".
-var openItemRe = regexp.MustCompile(`^(?:[-*•–] *)?\[\d{1,9}\] +\S`)
-
 // openItemLine returns a quoted line of the follow-up's open items as the
 // grammar reads it, unquoted.
 func openItemLine(quoted string) (string, bool) {
-	if len(quoted) > maxMarkerLength || !strings.Contains(quoted, "[") || !openItemRe.MatchString(quoted) {
+	if len(quoted) > maxMarkerLength || !strings.Contains(quoted, "[") || !grammar.IsOpenItem(quoted) {
 		return "", false
 	}
 	return strings.TrimLeft(quoted, "-*•– "), true

@@ -102,6 +102,14 @@ func openItem(t string) (id int, rest string, ok bool) {
 	return id, strings.TrimLeft(rest, " -–—:"), true
 }
 
+// IsOpenItem reports a line of the follow-up's list of open items ("- [12]
+// Send Dana the plan (you, 4 days overdue)"), for package reply, which keeps
+// such a quoted line above a bare "Done" typed under it.
+func IsOpenItem(line string) bool {
+	_, _, ok := openItem(line)
+	return ok
+}
+
 // openItemID is the id of an open item's line.
 func openItemID(t string) (int, bool) {
 	id, _, ok := openItem(t)
