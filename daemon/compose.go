@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,13 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		}
 		if err != nil {
 			return r, "", fmt.Errorf("render digest for %s: %w", j.Variant, err)
+		}
+		return r, "", nil
+	}
+	if j.Kind == outbox.KindCatchup {
+		r, err := c.render.Catchup(c.catchupData(j, now))
+		if err != nil {
+			return r, "", fmt.Errorf("render catch-up: %w", err)
 		}
 		return r, "", nil
 	}
@@ -133,6 +141,24 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 	if err != nil {
 		return outbox.Message{}, r, fmt.Errorf("encode %s for %s: %w", j.Kind, j.Meeting.Key, err)
 	}
+	var skipped []outbox.Message
+	for _, s := range j.Skipped {
+		skipped = append(skipped, outbox.Message{
+			// Never sent: an ID outside the kinds a reply can answer.
+			MessageID:    "leadup.skipped." + idHash(s.Meeting.Key+"\x00"+s.Kind+"\x00"+s.Variant) + "@" + mail.MessageIDDomain(c.cfg.Mail.From),
+			MeetingKey:   s.Meeting.Key,
+			Kind:         s.Kind,
+			Variant:      s.Variant,
+			MeetingStart: s.Meeting.Event.Start,
+			Late:         s.Late,
+			NextAttempt:  now,
+			Expires:      s.Expires,
+			LastError:    "named in the catch-up " + msg.MessageID,
+			EnvelopeFrom: c.cfg.Mail.From.Address,
+			EnvelopeTo:   []string{c.cfg.Mail.To.Address},
+			Subject:      "(not sent: " + r.Subject + ")",
+		})
+	}
 	return outbox.Message{
 		MessageID:    msg.MessageID,
 		MeetingKey:   j.Meeting.Key,
@@ -147,7 +173,36 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 		EnvelopeTo:   []string{c.cfg.Mail.To.Address},
 		Subject:      r.Subject,
 		Body:         body,
+		Skipped:      skipped,
 	}, r, nil
+}
+
+// catchupData gathers the meetings a catch-up names, by boss in config
+// order, each boss's earliest first.
+func (c *composer) catchupData(j schedule.Job, now time.Time) render.CatchupData {
+	d := render.CatchupData{Now: now, Location: c.cfg.Location, Sent: c.cfg.Limits.OverdueFollowupsPerBoss,
+		TopicAddress: c.topicAddress()}
+	if d.Sent <= 0 {
+		d.Sent = config.DefaultOverdueFollowupsPerBoss
+	}
+	byBoss := map[string]int{}
+	for _, s := range j.Skipped {
+		i, ok := byBoss[s.Meeting.Boss]
+		if !ok {
+			i = len(d.Bosses)
+			byBoss[s.Meeting.Boss] = i
+			d.Bosses = append(d.Bosses, render.CatchupBoss{Boss: c.boss(s.Meeting)})
+		}
+		d.Bosses[i].Meetings = append(d.Bosses[i].Meetings, c.renderMeeting(s.Meeting, d.Bosses[i].Boss))
+	}
+	slices.SortStableFunc(d.Bosses, func(a, b render.CatchupBoss) int { return c.bossIndex(a.Boss.Name) - c.bossIndex(b.Boss.Name) })
+	return d
+}
+
+// bossIndex is the place of the boss named in the configuration; -1 for
+// one no longer there.
+func (c *composer) bossIndex(name string) int {
+	return slices.IndexFunc(c.cfg.Bosses, func(b config.Boss) bool { return b.Name == name })
 }
 
 // MessageID derives a job's Message-ID from its meeting, kind and variant

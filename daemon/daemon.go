@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	netmail "net/mail"
@@ -57,6 +58,11 @@ type Options struct {
 	// Notifier, if set, tells systemd about readiness, status, stopping,
 	// and pings its watchdog (see Run).
 	Notifier *systemd.Notifier
+	// ReadOnly assembles the daemon for the commands that only report on
+	// the state (status, items, log, preview, meetings -offline), so that
+	// they work on a read-only state directory, beside a running daemon,
+	// and as another user: see Open.
+	ReadOnly bool
 }
 
 // Daemon is an assembled leadup. Close it when done.
@@ -78,11 +84,17 @@ type Daemon struct {
 	opts      Options // as given to Open, to open the daemon again on reload
 	closeOnce sync.Once
 	closeErr  error
+
+	// throwawayKey is set when a read-only daemon found no reply token
+	// key and mints with a key kept nowhere (see ThrowawayReplyKey).
+	throwawayKey bool
 }
 
 // Open opens the store and assembles the daemon. It talks to no server: a
 // missing or expired Google token shows up on the first sync. A missing or
 // broken email template is an error here, not when a message is due.
+//
+// With o.ReadOnly it creates, changes and writes nothing: see openReadOnly.
 func Open(ctx context.Context, o Options) (*Daemon, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -94,6 +106,9 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 	rnd, err := render.New(cfg.TemplatesDir)
 	if err != nil {
 		return nil, &config.Error{File: cfg.Path, Key: "templates_dir", Msg: err.Error(), Fix: "fix or remove the template named"}
+	}
+	if o.ReadOnly {
+		return openReadOnly(ctx, o, rnd)
 	}
 	if err := ensurePrivateDir(cfg.StateDir, o.Log); err != nil {
 		return nil, err
@@ -171,6 +186,52 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		},
 	})
 	return d, nil
+}
+
+// openReadOnly assembles the part of the daemon the reporting commands use:
+// the store, opened with store.OpenReadOnly, the calendar source (for its
+// name) and the composer (for previews). It builds nothing that writes:
+// no tracker, scheduler, outbox deliverer, ingester or mailbox watcher, and
+// the methods that would need them return an error wrapping
+// store.ErrReadOnly. A state directory or key others can read is warned
+// about, not fixed: "leadup run" fixes it.
+//
+// A missing reply token key is not created either: the composer mints with
+// a throwaway key instead, and ThrowawayReplyKey says so, since a preview
+// then shows tokens and a talking-points address no leadup accepts.
+func openReadOnly(ctx context.Context, o Options, rnd *render.Renderer) (*Daemon, error) {
+	cfg := o.Config
+	warnOpenDir(cfg.StateDir, o.Log)
+	st, err := store.OpenReadOnly(ctx, filepath.Join(cfg.StateDir, store.FileName), store.Options{Now: o.Clock.Now, Log: o.Log})
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier, opts: o}
+	minter, err := replytoken.Load(cfg.StateDir, o.Log)
+	if errors.Is(err, fs.ErrNotExist) {
+		o.Log.Info("no reply token key in the state directory; minting with a throwaway key",
+			"path", filepath.Join(cfg.StateDir, replytoken.KeyFile))
+		minter, d.throwawayKey = replytoken.Throwaway(), true
+	} else if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := d.openCalendar(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
+	return d, nil
+}
+
+// writable returns an error wrapping store.ErrReadOnly, naming what was
+// asked for, if the daemon was opened with Options.ReadOnly: the parts that
+// would do it were never built.
+func (d *Daemon) writable(what string) error {
+	if !d.opts.ReadOnly {
+		return nil
+	}
+	return fmt.Errorf("%s: %w: %s", what, store.ErrReadOnly, filepath.Join(d.cfg.StateDir, store.FileName))
 }
 
 // idleGCPercent is the GOGC the daemon runs with unless told otherwise.
@@ -376,6 +437,9 @@ func (d *Daemon) Close() error {
 
 // SyncMeetings syncs the calendar once now.
 func (d *Daemon) SyncMeetings(ctx context.Context) (meeting.SyncResult, error) {
+	if err := d.writable("sync the calendar"); err != nil {
+		return meeting.SyncResult{}, err
+	}
 	return d.tracker.Sync(ctx)
 }
 
@@ -384,6 +448,14 @@ func (d *Daemon) SyncMeetings(ctx context.Context) (meeting.SyncResult, error) {
 func (d *Daemon) UpcomingMeetings(ctx context.Context, within time.Duration) ([]meeting.Meeting, error) {
 	now := d.clock.Now()
 	return d.store.Meetings(ctx, store.Query{From: now, To: now.Add(within), Statuses: []meeting.Status{meeting.Active}})
+}
+
+// Invitations returns the events within the given time from now that
+// would be meetings with a boss but await the user's answer to an
+// invitation from someone else: leadup sends nothing for them.
+func (d *Daemon) Invitations(ctx context.Context, within time.Duration) ([]meeting.Meeting, error) {
+	now := d.clock.Now()
+	return d.store.Invitations(ctx, now, now.Add(within))
 }
 
 // LastSync returns when the calendar was last synced, per the store.
@@ -435,12 +507,18 @@ func (d *Daemon) Plan(ctx context.Context) (due, upcoming []schedule.Job, err er
 // Ingest processes one email from the user: a reply to a follow-up, or
 // talking points (see package ingest).
 func (d *Daemon) Ingest(ctx context.Context, raw []byte) (ingest.Result, error) {
+	if err := d.writable("log an email"); err != nil {
+		return ingest.Result{}, err
+	}
 	return d.ingester.Ingest(ctx, raw)
 }
 
 // DeliverDue sends what the outbox has due now, once, without waiting for
 // retries: for one-shot commands beside a running daemon.
 func (d *Daemon) DeliverDue(ctx context.Context) error {
+	if err := d.writable("deliver the outbox"); err != nil {
+		return err
+	}
 	if d.sender == nil {
 		return nil
 	}
@@ -451,8 +529,21 @@ func (d *Daemon) DeliverDue(ctx context.Context) error {
 func (d *Daemon) Store() *store.Store { return d.store }
 
 // TopicAddress returns the install's secret address for talking points
-// between meetings (config.Mail.TopicAddress), "" without one.
-func (d *Daemon) TopicAddress() string { return d.composer.topicAddress() }
+// between meetings (config.Mail.TopicAddress), "" without one, and "" when
+// there is no reply token key yet to derive it from (ThrowawayReplyKey).
+func (d *Daemon) TopicAddress() string {
+	if d.throwawayKey {
+		return ""
+	}
+	return d.composer.topicAddress()
+}
+
+// ThrowawayReplyKey reports whether the daemon, opened read-only on a state
+// directory that has no reply token key yet ("leadup run" creates it),
+// mints reply tokens with a random key kept nowhere: the tokens and the
+// talking-points address in a preview are then not the ones leadup will
+// send, and no leadup accepts them.
+func (d *Daemon) ThrowawayReplyKey() bool { return d.throwawayKey }
 
 // Clock returns the daemon's clock.
 func (d *Daemon) Clock() clock.Clock { return d.clock }

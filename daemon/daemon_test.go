@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -177,5 +178,80 @@ func TestNothingTwiceAcrossRestart(t *testing.T) {
 	}
 	if n := len(s.smtp.Messages()); n != 1 {
 		t.Errorf("%d messages after a restart, want 1", n)
+	}
+}
+
+// TestCatchupAfterDowntime: leadup starts after six meetings with one boss
+// ended: follow-ups go out for the latest three only, and one catch-up
+// names the other three. A restart sends neither again.
+func TestCatchupAfterDowntime(t *testing.T) {
+	s := newStack(t, "[brief]\nbefore = [\"1h\"]\n[followup]\nafter = \"5m\"\n[digest]\nweekly = \"\"\n")
+	now := time.Now()
+	for i := range 6 {
+		s.meetingWith(fmt.Sprintf("m%d", i), fmt.Sprintf("Check-in %d", i), "dana@example.com",
+			now.Add(-time.Duration(12-i)*time.Hour), 30*time.Minute, func(ev *calendarapi.Event) {
+				ev.Attendees = append(ev.Attendees, &calendarapi.EventAttendee{Email: "lee@example.com", ResponseStatus: "accepted"})
+			})
+	}
+	cfg := s.loadConfig(t)
+	d := s.start(t, daemon.Options{Config: cfg})
+	msgs := s.wait(t, 4)
+	var followups, catchups []parsed
+	for _, m := range msgs {
+		p := parse(t, m)
+		switch {
+		case strings.HasPrefix(p.messageID, "leadup.followup."):
+			followups = append(followups, p)
+		case strings.HasPrefix(p.messageID, "leadup.catchup."):
+			catchups = append(catchups, p)
+		default:
+			t.Errorf("unexpected email %q (%s)", p.subject, p.messageID)
+		}
+	}
+	if len(followups) != 3 || len(catchups) != 1 {
+		t.Fatalf("%d follow-ups and %d catch-ups, want 3 and 1", len(followups), len(catchups))
+	}
+	for _, f := range followups {
+		if !strings.Contains(f.subject, "Check-in 3") && !strings.Contains(f.subject, "Check-in 4") && !strings.Contains(f.subject, "Check-in 5") {
+			t.Errorf("follow-up %q is not one of the latest three", f.subject)
+		}
+	}
+	cu := catchups[0]
+	if cu.subject != "No follow-up for 3 meetings while leadup was down" || cu.autoSubmit != "auto-generated" {
+		t.Errorf("catch-up subject %q, Auto-Submitted %q", cu.subject, cu.autoSubmit)
+	}
+	for i := range 6 {
+		if named := strings.Contains(cu.text, fmt.Sprintf("Check-in %d", i)); named != (i < 3) {
+			t.Errorf("catch-up names Check-in %d: %t, want %t:\n%s", i, named, i < 3, cu.text)
+		}
+	}
+	if !strings.Contains(cu.text, "WITH DANA") || !strings.Contains(cu.html, "Check-in 0") {
+		t.Errorf("catch-up text:\n%s", cu.text)
+	}
+	rows, err := d.Store().RecentOutbox(context.Background(), now.Add(-time.Hour), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, r := range rows {
+		if r.State == "skipped" {
+			skipped++
+		}
+	}
+	if skipped != 3 {
+		t.Errorf("%d skipped follow-ups in the outbox, want 3", skipped)
+	}
+	if due, _, err := d.Plan(context.Background()); err != nil || len(due) != 0 {
+		t.Errorf("plan after the catch-up: %v due, %v; want none", due, err)
+	}
+
+	// A second daemon on the same state sends nothing more.
+	d2, err := daemon.Open(context.Background(), daemon.Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	if due, _, err := d2.Plan(context.Background()); err != nil || len(due) != 0 {
+		t.Errorf("plan after a restart: %v due, %v; want none", due, err)
 	}
 }

@@ -30,6 +30,10 @@ func (d *Daemon) Run(ctx context.Context) error { return d.Serve(ctx, nil, nil) 
 //
 // Serve closes d, and every daemon it opened, before it returns.
 func (d *Daemon) Serve(ctx context.Context, reload <-chan struct{}, load func() (*config.Config, error)) error {
+	if err := d.writable("run"); err != nil {
+		d.Close()
+		return err
+	}
 	if err := d.cfg.CheckDelivery(); err != nil {
 		d.Close()
 		return err
@@ -224,4 +228,18 @@ func ensurePrivateDir(dir string, log *slog.Logger) error {
 		}
 	}
 	return nil
+}
+
+// warnOpenDir is ensurePrivateDir for a daemon opened read-only: it only
+// warns about a state directory others can open, since it may not change
+// it (and the next "leadup run" does). A missing directory is left for the
+// store to report, as a missing database.
+func warnOpenDir(dir string, log *slog.Logger) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		log.Warn("state directory is open to others; \"leadup run\" makes it private", "path", dir, "mode", fmt.Sprintf("%#o", mode))
+	}
 }

@@ -220,6 +220,12 @@ func (e *env) openDaemon(ctx context.Context, opts ...func(*daemon.Options)) (*d
 	return d, cfg, exitOK
 }
 
+// readOnly is the openDaemon option of the commands that only report on the
+// state (status, items, log, preview, meetings -offline): they create and
+// write nothing, so they work on a read-only state directory, beside a
+// running daemon, and as another user without leaving files behind.
+func readOnly(o *daemon.Options) { o.ReadOnly = true }
+
 // writeJSON writes v as indented JSON: the -json output of the commands.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

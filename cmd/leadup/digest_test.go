@@ -57,6 +57,10 @@ func TestPreviewAndStatusDigest(t *testing.T) {
 	}
 
 	off := setup(t, srv, settings+"\n[digest]\nweekly = \"\"\n")
+	// preview only reads the state: a sync makes the database it reads.
+	if _, errOut, code := runCLI(t, "meetings", "-config", off); code != exitOK {
+		t.Fatalf("meetings = exit %d:\n%s", code, errOut)
+	}
 	out, errOut, code = runCLI(t, "preview", "-kind", "digest", "-config", off)
 	if code != exitOK || !strings.Contains(errOut, "the digest is off") || !strings.Contains(out, "Your week to Fri") {
 		t.Errorf("preview -kind digest with the digest off = exit %d:\n%s\n%s", code, out, errOut)

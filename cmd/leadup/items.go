@@ -18,7 +18,8 @@ var itemsCommand = command{
 	usage:   "[-json] [-all] [-boss NAME] [-config FILE] | done ID…",
 	help: `Lists the open action items from your meeting log, yours, your bosses' and
 others', oldest first: the number to close it with, who owns it, when it is
-due. -all includes the closed ones.
+due. -all includes the closed ones. Listing only reads the state directory,
+which may be read-only.
 
 "leadup items done 12 14" closes items 12 and 14, as replying "done 12 14" to
 a follow-up would.
@@ -52,7 +53,7 @@ type itemJSON struct {
 }
 
 func runItems(ctx context.Context, e *env, asJSON, all bool, boss string) int {
-	d, cfg, code := e.openDaemon(ctx)
+	d, cfg, code := e.openDaemon(ctx, readOnly)
 	if code != exitOK {
 		return code
 	}

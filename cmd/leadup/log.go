@@ -19,7 +19,8 @@ var logCommand = command{
 	help: `Prints everything your replies logged, meeting by meeting, oldest first:
 decisions, action items (with owner, due date and when they were closed),
 feedback, notes and talking points. -format md (the default) is Markdown to
-read or keep; json is for scripts.`,
+read or keep; json is for scripts. It only reads the state directory, which may
+be read-only.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		boss := fs.String("boss", "", "only the log with the boss of this `name`")
 		since := fs.String("since", "", "only what was logged on or after this `date` (YYYY-MM-DD)")
@@ -57,7 +58,7 @@ func runLog(ctx context.Context, e *env, boss, since, format string) int {
 		fmt.Fprintf(e.stderr, "leadup: -format %q: use md or json\n", format)
 		return exitConfig
 	}
-	d, cfg, code := e.openDaemon(ctx)
+	d, cfg, code := e.openDaemon(ctx, readOnly)
 	if code != exitOK {
 		return code
 	}

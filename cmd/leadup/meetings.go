@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/leadup/leadup/daemon"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/meeting"
 )
@@ -29,8 +30,14 @@ With -demo it needs no Google account: it lists the meetings of a built-in
 sample calendar, served by a local stand-in for the Calendar API, through the
 same sync, boss rule and store as the real thing.
 
+An event with a boss that someone else (neither a boss nor you) invited you
+to, and that you have not answered, is listed apart as awaiting your answer:
+anyone can put an event on your calendar, so leadup sends nothing for it
+until you accept.
+
 With -json it prints an array of objects with the keys id, title, start, end
-(RFC 3339), boss, one_on_one, boss_declined, event_id and recurring_event_id.`,
+(RFC 3339), boss, one_on_one, boss_declined, event_id, recurring_event_id,
+awaiting_answer (true for such an invitation) and invited_by (its sender).`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		asJSON := fs.Bool("json", false, "print JSON instead of a table")
 		days := fs.Int("days", 0, "show the next `N` days (default: google.lookahead)")
@@ -56,7 +63,11 @@ func runMeetings(ctx context.Context, e *env, asJSON bool, days int, offline boo
 		fmt.Fprintln(e.stderr, "leadup: -days must be 0 or more")
 		return exitConfig
 	}
-	d, cfg, code := e.openDaemon(ctx)
+	var opts []func(*daemon.Options)
+	if offline {
+		opts = append(opts, readOnly) // lists what is stored: reads only
+	}
+	d, cfg, code := e.openDaemon(ctx, opts...)
 	if code != exitOK {
 		return code
 	}
@@ -81,15 +92,37 @@ func runMeetings(ctx context.Context, e *env, asJSON bool, days int, offline boo
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitFail
 	}
+	invites, err := d.Invitations(ctx, within)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
 	if asJSON {
-		if err := writeMeetingsJSON(e, cfg, ms); err != nil {
+		if err := writeMeetingsJSON(e, cfg, append(ms, invites...)); err != nil {
 			fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 			return exitFail
 		}
 		return status
 	}
 	writeMeetingsTable(e, cfg, ms, within)
+	writeInvitations(e, cfg, invites)
 	return status
+}
+
+// writeInvitations lists the events that await the user's answer to an
+// invitation from someone who is neither a boss nor the user: leadup
+// prepares for them once the user accepts.
+func writeInvitations(e *env, cfg *config.Config, ms []meeting.Meeting) {
+	if len(ms) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stdout, "\nAwaiting your answer (no brief or follow-up until you accept):\n\n")
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tTITLE\tBOSS\tINVITED BY")
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", when(m, cfg.Location), oneLine(m.Event.Title), m.Boss, oneLine(m.Event.Organizer.Email))
+	}
+	tw.Flush()
 }
 
 // meetingJSON is the -json form of a meeting: a stable interface for scripts.
@@ -103,6 +136,10 @@ type meetingJSON struct {
 	BossDeclined     bool   `json:"boss_declined"`
 	EventID          string `json:"event_id"`
 	RecurringEventID string `json:"recurring_event_id"`
+	// AwaitingAnswer: an invitation from InvitedBy, neither a boss nor the
+	// user, that the user has not answered; no email until it is accepted.
+	AwaitingAnswer bool   `json:"awaiting_answer"`
+	InvitedBy      string `json:"invited_by,omitempty"`
 }
 
 func writeMeetingsJSON(e *env, cfg *config.Config, ms []meeting.Meeting) error {
@@ -118,9 +155,19 @@ func writeMeetingsJSON(e *env, cfg *config.Config, ms []meeting.Meeting) error {
 			BossDeclined:     m.BossDeclined,
 			EventID:          m.Event.ID,
 			RecurringEventID: m.Event.RecurringEventID,
+			AwaitingAnswer:   m.Awaiting,
+			InvitedBy:        invitedBy(m),
 		})
 	}
 	return writeJSON(e.stdout, out)
+}
+
+// invitedBy is who sent an invitation awaiting an answer; "" for a meeting.
+func invitedBy(m meeting.Meeting) string {
+	if !m.Awaiting {
+		return ""
+	}
+	return m.Event.Organizer.Email
 }
 
 func writeMeetingsTable(e *env, cfg *config.Config, ms []meeting.Meeting, within time.Duration) {

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"time"
 
+	"github.com/leadup/leadup/daemon"
+	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/schedule"
@@ -15,9 +18,9 @@ import (
 var previewCommand = command{
 	name:    "preview",
 	summary: "show the brief or follow-up for a meeting, or the weekly digest, without sending it",
-	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice|digest] [-format text|html|eml] [-config FILE]",
+	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice|digest|catchup] [-format text|html|eml] [-config FILE]",
 	help: `Renders an email exactly as "leadup run" would write it, and prints it instead
-of sending it. Nothing is queued or sent, and no server is contacted.
+of sending it. Nothing is queued, sent or written, and no server is contacted.
 
 -next picks your next meeting with a boss (as of the last sync: run
 "leadup meetings" first to sync); -meeting takes an id from
@@ -26,6 +29,8 @@ calendar at all, which is handy while editing templates (templates_dir).
 
 -kind digest is the weekly digest that goes out next ([digest] weekly), as
 it stands now; it belongs to no meeting, so -next may be left out.
+-kind catchup, the email that names the follow-ups not sent after
+downtime ([limits] overdue_followups_per_boss), takes -sample only.
 
 -format text prints the subject and the plain-text part, html the HTML part
 (save it and open it in a browser), eml the complete message as it would be
@@ -34,7 +39,7 @@ sent (save it as a .eml file and open it in your mail program).`,
 		next := fs.Bool("next", false, "preview for your next meeting with a boss")
 		id := fs.String("meeting", "", "preview for the meeting with this `id`")
 		sample := fs.Bool("sample", false, "preview with built-in sample data")
-		kind := fs.String("kind", "brief", "which email: brief, followup, notice or digest")
+		kind := fs.String("kind", "brief", "which email: brief, followup, notice, digest or catchup")
 		format := fs.String("format", "text", "output: text, html or eml")
 		return func(ctx context.Context, e *env, args []string) int {
 			return runPreview(ctx, e, *next, *id, *sample, *kind, *format)
@@ -53,14 +58,17 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 	case kind == outbox.KindDigest && id != "":
 		fmt.Fprintln(e.stderr, "leadup: -kind digest belongs to no meeting: leave out -meeting")
 		return exitConfig
+	case kind == outbox.KindCatchup && !sample:
+		fmt.Fprintln(e.stderr, "leadup: -kind catchup is sent only after downtime: use it with -sample")
+		return exitConfig
 	case picked > 1 || (picked == 0 && kind != outbox.KindDigest):
 		fmt.Fprintln(e.stderr, "leadup: give exactly one of -next, -meeting ID or -sample")
 		return exitConfig
 	}
 	switch kind {
-	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindDigest:
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindDigest, outbox.KindCatchup:
 	default:
-		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup, notice or digest\n", kind)
+		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup, notice, digest or catchup\n", kind)
 		return exitConfig
 	}
 	if format != "text" && format != "html" && format != "eml" {
@@ -74,11 +82,12 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 		return previewDigest(ctx, e, format)
 	}
 
-	d, cfg, code := e.openDaemon(ctx)
+	d, cfg, code := e.openDaemon(ctx, readOnly)
 	if code != exitOK {
 		return code
 	}
 	defer d.Close()
+	noteThrowawayKey(e, d, cfg)
 	var j schedule.Job
 	if next {
 		ms, err := d.UpcomingMeetings(ctx, cfg.Calendar.Lookahead)
@@ -123,11 +132,15 @@ func previewSample(e *env, kind, format string) int {
 		fmt.Fprintln(e.stderr, "leadup: -sample renders text or html; use -next or -meeting for a whole message")
 		return exitConfig
 	}
-	log := e.logger()
-	cfg, code := e.loadConfig(log)
+	// The sample needs no configuration: with none, the built-in
+	// templates; with one, its templates_dir.
 	dir := ""
-	if code == exitOK {
+	switch cfg, err := config.Load(e.configPath, e.logger()); {
+	case err == nil:
 		dir = cfg.TemplatesDir
+	case !errors.Is(err, fs.ErrNotExist):
+		e.invalidConfig(err)
+		fmt.Fprintln(e.stderr, "leadup: showing the built-in templates")
 	}
 	rnd, err := render.New(dir)
 	if err != nil {
@@ -143,6 +156,8 @@ func previewSample(e *env, kind, format string) int {
 		r, err = rnd.Followup(render.SampleFollowup(now))
 	case outbox.KindDigest:
 		r, err = rnd.Digest(render.SampleDigest(now))
+	case outbox.KindCatchup:
+		r, err = rnd.Catchup(render.SampleCatchup(now))
 	default:
 		r, err = rnd.Notice(render.SampleNotice(now))
 	}
@@ -155,11 +170,12 @@ func previewSample(e *env, kind, format string) int {
 
 // previewDigest composes the digest due next from the store.
 func previewDigest(ctx context.Context, e *env, format string) int {
-	d, cfg, code := e.openDaemon(ctx)
+	d, cfg, code := e.openDaemon(ctx, readOnly)
 	if code != exitOK {
 		return code
 	}
 	defer d.Close()
+	noteThrowawayKey(e, d, cfg)
 	if !cfg.Digest.Enabled {
 		fmt.Fprintf(e.stderr, "leadup: the digest is off ([digest] weekly = \"\"); this is how it would look at %s\n", cfg.Digest.Weekly)
 	}
@@ -170,6 +186,18 @@ func previewDigest(ctx context.Context, e *env, format string) int {
 		return exitFail
 	}
 	return printPreview(e, format, r, msg.Body)
+}
+
+// noteThrowawayKey says, on standard error, when the preview's reply tokens
+// come from a throwaway key: a preview creates nothing, so it does not
+// create the key "leadup run" will, and a reply to what it shows would not
+// be recognised.
+func noteThrowawayKey(e *env, d *daemon.Daemon, cfg *config.Config) {
+	if d.ThrowawayReplyKey() {
+		fmt.Fprintf(e.stderr, "leadup: note: %s has no reply token key yet (\"leadup run\" creates it): "+
+			"the reply tokens and talking-points address in this preview are placeholders that leadup will not accept\n",
+			cfg.StateDir)
+	}
 }
 
 func printPreview(e *env, format string, r render.Rendered, eml []byte) int {

@@ -20,7 +20,8 @@ var statusCommand = command{
 calendar was last synced, the emails planned for the coming days, the outbox
 (messages waiting to be sent or retried), what was sent or failed recently,
 with the error, and the last emails from you (or claiming to answer leadup)
-that leadup read but did not act on, with the reason. Safe to run while "leadup run" is running.`,
+that leadup read but did not act on, with the reason. Safe to run while "leadup run" is running:
+it only reads the state directory, which may be read-only.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		days := fs.Int("days", 7, "show the emails planned and sent within `N` days")
 		return func(ctx context.Context, e *env, args []string) int {
@@ -30,7 +31,7 @@ that leadup read but did not act on, with the reason. Safe to run while "leadup 
 }
 
 func runStatus(ctx context.Context, e *env, days int) int {
-	d, cfg, code := e.openDaemon(ctx)
+	d, cfg, code := e.openDaemon(ctx, readOnly)
 	if code != exitOK {
 		return code
 	}
@@ -64,8 +65,11 @@ func runStatus(ctx context.Context, e *env, days int) int {
 			when = "now"
 		}
 		what, boss := oneLine(j.Meeting.Event.Title), j.Meeting.Boss
-		if j.Kind == outbox.KindDigest {
+		switch j.Kind {
+		case outbox.KindDigest:
 			what, boss = "week "+j.Variant, "all bosses"
+		case outbox.KindCatchup:
+			what, boss = fmt.Sprintf("%d meetings without a follow-up", len(j.Skipped)), "all bosses"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, jobLabel(j), what, boss)
 	}
@@ -97,6 +101,8 @@ func runStatus(ctx context.Context, e *env, days int) int {
 		case outbox.StateFailed:
 			failed++
 			detail = "FAILED: " + oneLine(m.LastError)
+		case outbox.StateSkipped:
+			detail = "not sent after downtime: named in a catch-up email"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", m.State, oneLine(m.Subject), detail)
 	}
@@ -141,6 +147,8 @@ func jobLabel(j schedule.Job) string {
 		return "weekly digest (late)"
 	case j.Kind == outbox.KindDigest:
 		return "weekly digest"
+	case j.Kind == outbox.KindCatchup:
+		return "catch-up"
 	}
 	return j.Kind
 }

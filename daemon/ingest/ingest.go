@@ -280,7 +280,7 @@ func (in *Ingester) leadupKind(id string) (string, bool) {
 // knownKind reports one of the kinds of email leadup sends.
 func knownKind(kind string) bool {
 	switch kind {
-	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest:
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest, outbox.KindCatchup:
 		return true
 	}
 	return false

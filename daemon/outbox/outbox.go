@@ -27,7 +27,15 @@ const (
 	KindNotice   = "notice"
 	KindConfirm  = "confirm" // the confirmation of a logged reply
 	KindDigest   = "digest"  // the weekly digest, which belongs to no meeting
+	// KindCatchup names the overdue follow-ups that were not sent after
+	// downtime ([limits] overdue_followups_per_boss); it belongs to no
+	// meeting.
+	KindCatchup = "catchup"
 )
+
+// OfMeeting reports whether messages of kind are about one meeting: all
+// but the digest and the catch-up.
+func OfMeeting(kind string) bool { return kind != KindDigest && kind != KindCatchup }
 
 // TokenSubject is what the reply token of a message of kind for a meeting
 // stands for (replytoken.Mint's subject): every message that takes a reply
@@ -58,6 +66,9 @@ const (
 	StateSending = "sending" // an SMTP exchange was started and not recorded as finished
 	StateSent    = "sent"
 	StateFailed  = "failed" // given up: permanent error, or expired
+	// StateSkipped marks a follow-up that was never sent: a catch-up named
+	// it instead. Its row holds no message.
+	StateSkipped = "skipped"
 )
 
 // Message is one outbox row.
@@ -82,6 +93,10 @@ type Message struct {
 	Created      time.Time
 	Updated      time.Time
 	Sent         time.Time // zero until sent
+	// Skipped, for a catch-up, are the follow-ups it names instead of
+	// sending them: the store writes them in state StateSkipped in the
+	// same transaction as the catch-up, so that they are named once.
+	Skipped []Message
 }
 
 // Store is the outbox's persistence.

@@ -18,9 +18,9 @@
 // # Template data
 //
 // brief.* templates receive a BriefData, followup.* a FollowupData,
-// notice.* a NoticeData, confirm.* a ConfirmData and digest.* a DigestData,
-// prepared first: every time is in the user's zone (Meeting.Location, or
-// DigestData.Location), items are sorted oldest first (a digest's open
+// notice.* a NoticeData, confirm.* a ConfirmData, digest.* a DigestData
+// and catchup.* a CatchupData, prepared first: every time is in the user's
+// zone (Meeting.Location, or DigestData.Location and CatchupData.Location), items are sorted oldest first (a digest's open
 // items overdue first), item owners are "me", "boss" or another person's
 // name, and strings are single lines (Boss.Style keeps its line breaks)
 // without bidi or zero-width controls. A meeting's title, place and guests'

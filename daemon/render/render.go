@@ -157,7 +157,7 @@ type Renderer struct {
 
 // kinds returns the email kinds, each with a subject, a text and an HTML
 // template.
-func kinds() []string { return []string{"brief", "followup", "notice", "confirm", "digest"} }
+func kinds() []string { return []string{"brief", "followup", "notice", "confirm", "digest", "catchup"} }
 
 // New parses the embedded templates and then, if dir != "", every *.tmpl file
 // in dir on top: a file with the same name replaces the built-in one and a
@@ -281,6 +281,14 @@ func (r *Renderer) check() error {
 	for _, d := range []DigestData{dg, lateDigest, emptyDigest(dg), {Now: now, Due: now, From: now}} {
 		if _, err := r.Digest(d); err != nil {
 			return fmt.Errorf("check digest with sample data: %w", err)
+		}
+	}
+	cu := SampleCatchup(now)
+	noTopic := cu
+	noTopic.TopicAddress = ""
+	for _, d := range []CatchupData{cu, noTopic, {Now: now}} {
+		if _, err := r.Catchup(d); err != nil {
+			return fmt.Errorf("check catchup with sample data: %w", err)
 		}
 	}
 	return nil

@@ -98,6 +98,33 @@ func LoadOrCreate(dir string, log *slog.Logger) (*Minter, error) {
 	return New(key)
 }
 
+// Load reads the key from dir/KeyFile as LoadOrCreate does, but creates and
+// changes nothing, for the commands that only read the state directory
+// (which may be read-only, or another user's): a missing key is an error
+// wrapping fs.ErrNotExist, and a key file others can read is only warned
+// about on log (which may be nil), since the next "leadup run" fixes it.
+func Load(dir string, log *slog.Logger) (*Minter, error) {
+	path := filepath.Join(dir, KeyFile)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 && log != nil {
+		log.Warn("reply token key is readable by others; \"leadup run\" makes it private", "path", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+	}
+	key, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read reply token key: %w", err)
+	}
+	return New(key)
+}
+
+// Throwaway returns a Minter with a random key that is kept nowhere, for
+// rendering an email when the state directory has no key yet and may not
+// get one: its tokens look like real ones, but no leadup will ever accept
+// them.
+func Throwaway() *Minter {
+	key := make([]byte, keySize)
+	rand.Read(key) // never fails (Go 1.24+)
+	return &Minter{key: key}
+}
+
 // writeNew creates path exclusively with mode 0600 and syncs it.
 func writeNew(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -175,7 +177,7 @@ func capJobs(now time.Time, cfg Config, ms []meeting.Meeting, existing map[strin
 			continue
 		}
 		for _, e := range existing[m.Key] {
-			if e.State != outbox.StateFailed {
+			if e.State != outbox.StateFailed && e.State != outbox.StateSkipped {
 				used[bucketOf(m, loc)]++
 			}
 		}
@@ -205,6 +207,29 @@ func capJobs(now time.Time, cfg Config, ms []meeting.Meeting, existing map[strin
 		return out
 	}
 	return keep(due), keep(upcoming), capped
+}
+
+// catchup returns the job of the email that names the overdue follow-ups
+// the cap dropped, if any. Its variant is a digest of their meetings, so the
+// same ones make the same job; the store writes them as skipped with it,
+// so a later plan neither sends nor names them again.
+func catchup(now time.Time, capped []Capped) (Job, bool) {
+	var skipped []Job
+	for _, c := range capped {
+		if c.Limit == LimitOverdue {
+			skipped = append(skipped, c.Jobs...)
+		}
+	}
+	if len(skipped) == 0 {
+		return Job{}, false
+	}
+	slices.SortFunc(skipped, compareJobs)
+	h := sha256.New()
+	for _, j := range skipped {
+		fmt.Fprintf(h, "%s\x00", j.Meeting.Key)
+	}
+	return Job{Kind: outbox.KindCatchup, Variant: hex.EncodeToString(h.Sum(nil)[:12]), Due: now,
+		Expires: now.Add(FollowupWindow), Skipped: skipped}, true
 }
 
 // compareJobs orders jobs by due time, then meeting, kind and variant, so
@@ -248,7 +273,7 @@ func (c Capped) message() string {
 	case LimitMeetings:
 		return fmt.Sprintf("more than %d meetings with one boss in a day: the later ones get no email", c.Max)
 	case LimitOverdue:
-		return fmt.Sprintf("after downtime, follow-ups sent for the latest %d meetings with this boss only; older ones skipped", c.Max)
+		return fmt.Sprintf("after downtime, follow-ups sent for the latest %d meetings with this boss only; one catch-up email names the rest", c.Max)
 	}
 	return fmt.Sprintf("more than %d emails about one boss's meetings of a day: the later ones are not sent", c.Max)
 }

@@ -95,24 +95,53 @@ func TestPlanOverdueFollowupCap(t *testing.T) {
 	c := Config{Leads: []time.Duration{time.Hour}, FollowupAfter: 5 * time.Minute, Location: time.UTC}
 	now := start.Add(10 * time.Hour) // down since before the first meeting
 	due, _, capped := PlanCapped(now, c, ms, nil, time.Time{})
-	want := "Dana-003:followup Dana-004:followup Dana-005:followup Sam-000:followup Sam-001:followup"
+	want := "Dana-003:followup Dana-004:followup Dana-005:followup Sam-000:followup Sam-001:followup :catchup"
 	if got := strings.Join(keysOf(due), " "); got != want {
 		t.Errorf("due = %s\nwant  %s", got, want)
 	}
 	if len(capped) != 1 || capped[0].Limit != LimitOverdue || capped[0].Boss != "Dana" || len(capped[0].Jobs) != 3 {
 		t.Errorf("capped = %+v, want Dana's 3 oldest follow-ups", capped)
 	}
-	// Once the latest went out, the older ones stay dropped.
+	// One catch-up names the rest, due now.
+	cu := due[len(due)-1]
+	if got := strings.Join(keysOf(cu.Skipped), " "); got != "Dana-000:followup Dana-001:followup Dana-002:followup" {
+		t.Errorf("catch-up names %s, want Dana's 3 oldest follow-ups", got)
+	}
+	if !cu.Due.Equal(now) || cu.Meeting.Key != "" || cu.Variant == "" {
+		t.Errorf("catch-up = %+v", cu)
+	}
+	// The same follow-ups make the same catch-up: a crash before it is
+	// queued cannot make two.
+	if again, _, _ := PlanCapped(now.Add(time.Minute), c, ms, nil, time.Time{}); again[len(again)-1].Variant != cu.Variant {
+		t.Errorf("second plan's catch-up has variant %q, first %q", again[len(again)-1].Variant, cu.Variant)
+	}
+
+	// Once the latest went out, and the catch-up with the older ones as
+	// skipped, nothing is due: neither those follow-ups nor another catch-up.
 	existing := map[string][]outbox.Message{}
-	for _, j := range due {
+	for _, j := range due[:len(due)-1] {
 		existing[j.Meeting.Key] = []outbox.Message{{MeetingKey: j.Meeting.Key, Kind: outbox.KindFollowup, State: outbox.StateQueued}}
 	}
-	if due, _, _ := PlanCapped(now.Add(time.Minute), c, ms, existing, time.Time{}); len(due) != 0 {
-		t.Errorf("after the latest went out: due = %q, want none", keysOf(due))
+	if due, _, _ := PlanCapped(now.Add(time.Minute), c, ms, existing, time.Time{}); strings.Join(keysOf(due), " ") != ":catchup" {
+		t.Errorf("after the latest went out but not the catch-up: due = %q, want the catch-up", keysOf(due))
+	}
+	for _, j := range cu.Skipped {
+		existing[j.Meeting.Key] = []outbox.Message{{MeetingKey: j.Meeting.Key, Kind: outbox.KindFollowup, State: outbox.StateSkipped}}
+	}
+	if due, _, capped := PlanCapped(now.Add(time.Minute), c, ms, existing, time.Time{}); len(due) != 0 || len(capped) != 0 {
+		t.Errorf("after the catch-up: due = %q, capped %+v, want none", keysOf(due), capped)
 	}
 	// On time, a follow-up is not held back by the ones before it.
 	if due, _, _ := PlanCapped(ms[5].Event.End.Add(5*time.Minute), c, ms[:6], existing, time.Time{}); len(due) != 0 {
 		t.Errorf("due = %q", keysOf(due))
+	}
+	// Skipped follow-ups are not emails: they do not count against
+	// emails_per_boss_per_day: 3 sent and 2 to come fit in 5.
+	c.EmailsPerBossPerDay = 5
+	later := series("Dana", start.Add(12*time.Hour), time.Hour, 30*time.Minute, 1)
+	later[0].Key = "cal/Dana-late"
+	if _, upcoming, _ := PlanCapped(now.Add(time.Minute), c, append(ms, later...), existing, time.Time{}); len(upcoming) != 2 {
+		t.Errorf("upcoming = %q, want the brief and follow-up of the later meeting", keysOf(upcoming))
 	}
 }
 
@@ -176,6 +205,11 @@ func TestMinutelyInvite(t *testing.T) {
 		for at := now; at.Before(now.Add(24 * time.Hour)); at = at.Add(step) {
 			due, _ := Plan(at, c, ms, existing, time.Time{})
 			for _, j := range due {
+				// As the store does: a catch-up's follow-ups are kept as skipped.
+				for _, sk := range j.Skipped {
+					existing[sk.Meeting.Key] = append(existing[sk.Meeting.Key], outbox.Message{MeetingKey: sk.Meeting.Key,
+						Kind: sk.Kind, State: outbox.StateSkipped})
+				}
 				existing[j.Meeting.Key] = append(existing[j.Meeting.Key], outbox.Message{MeetingKey: j.Meeting.Key,
 					Kind: j.Kind, Variant: j.Variant, MeetingStart: j.Meeting.Event.Start, State: outbox.StateSent})
 				perDay[j.Meeting.Event.Start.Format(time.DateOnly)]++

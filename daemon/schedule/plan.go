@@ -60,10 +60,10 @@ type Config struct {
 	OverdueFollowupsPerBoss int
 }
 
-// Job is one email for one meeting, or the weekly digest.
+// Job is one email for one meeting, the weekly digest, or a catch-up.
 type Job struct {
-	Meeting meeting.Meeting // zero for a digest
-	Kind    string          // outbox.KindBrief, KindFollowup, KindNotice or KindDigest
+	Meeting meeting.Meeting // zero for a digest or a catch-up
+	Kind    string          // outbox.KindBrief, KindFollowup, KindNotice, KindDigest or KindCatchup
 	Variant string          // tells apart jobs of one kind for one meeting; a digest's ISO week
 	Lead    time.Duration   // briefs: how long before the start
 	Due     time.Time
@@ -72,13 +72,18 @@ type Job struct {
 	// Notices: what changed, and the start the user was last told.
 	Change   string
 	OldStart time.Time
+	// Skipped, for a catch-up: the overdue follow-ups it names instead.
+	Skipped []Job
 }
 
 // Describe says what the job is, for status lines and logs: "brief for
 // Dana / me with Dana Whitfield", "weekly digest for 2026-W48".
 func (j Job) Describe() string {
-	if j.Kind == outbox.KindDigest {
+	switch j.Kind {
+	case outbox.KindDigest:
 		return "weekly digest for " + j.Variant
+	case outbox.KindCatchup:
+		return fmt.Sprintf("catch-up naming %d follow-ups not sent", len(j.Skipped))
 	}
 	return j.Kind + " for " + j.Meeting.Event.Title + " with " + j.Meeting.Boss
 }
@@ -104,7 +109,8 @@ func Plan(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][
 // emails about one boss's meetings of a day stop at EmailsPerBossPerDay,
 // counting those already in the outbox, earliest due first. Days are in
 // cfg.Location. For the counts to hold, ms must hold every meeting of the
-// days it covers (see Current).
+// days it covers (see Current). The overdue follow-ups dropped are named in
+// one catch-up job, due now.
 func PlanCapped(now time.Time, cfg Config, ms []meeting.Meeting, existing map[string][]outbox.Message, since time.Time) (due, upcoming []Job, capped []Capped) {
 	if cfg.Digest {
 		p := planner{now: now, cfg: cfg, entries: existing[""]}
@@ -126,7 +132,11 @@ func PlanCapped(now time.Time, cfg Config, ms []meeting.Meeting, existing map[st
 	}
 	slices.SortStableFunc(upcoming, func(a, b Job) int { return a.Due.Compare(b.Due) })
 	maxMeetings, _, _ := cfg.limits()
-	return capJobs(now, cfg, ms, existing, overMeetingCap(ms, cfg.Location, maxMeetings), due, upcoming)
+	due, upcoming, capped = capJobs(now, cfg, ms, existing, overMeetingCap(ms, cfg.Location, maxMeetings), due, upcoming)
+	if j, ok := catchup(now, capped); ok {
+		due = append(due, j)
+	}
+	return due, upcoming, capped
 }
 
 type planner struct {

@@ -227,7 +227,7 @@ func current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upc
 }
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
-	if j.Kind != outbox.KindDigest {
+	if outbox.OfMeeting(j.Kind) {
 		full, err := s.o.Store.Meeting(ctx, j.Meeting.Key)
 		if err != nil {
 			return err
@@ -247,6 +247,9 @@ func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
 	case !inserted:
 	case j.Kind == outbox.KindDigest:
 		s.o.Log.Info("queued digest", "week", j.Variant, "due", j.Due, "late", j.Late, "message_id", msg.MessageID)
+	case j.Kind == outbox.KindCatchup:
+		s.o.Log.Info("queued catch-up naming the follow-ups not sent after downtime", "follow_ups", len(j.Skipped),
+			"titles", titles(j.Skipped), "message_id", msg.MessageID)
 	default:
 		s.o.Log.Info("queued "+j.Kind, "meeting", j.Meeting.Key, "boss", j.Meeting.Boss, "title", j.Meeting.Event.Title,
 			"due", j.Due, "late", j.Late, "message_id", msg.MessageID)

@@ -145,6 +145,10 @@ func (s *Store) ApplySync(ctx context.Context, u meeting.SyncUpdate) ([]meeting.
 			}
 		}
 
+		if err := applyInvitations(ctx, tx, u, s.now()); err != nil {
+			return err
+		}
+
 		fullAt := "full_synced_at"
 		if u.Full {
 			fullAt = "excluded.full_synced_at"

@@ -14,11 +14,20 @@ import (
 // Enqueue adds m to the outbox as queued, due at m.NextAttempt. A message
 // for the same job already there wins (the same Message-ID, reply token, or
 // for a digest the same week): Enqueue then reports false and changes
-// nothing, which makes a job safe to dispatch twice. A digest has no
-// meeting (MeetingKey ""); every other kind must have one.
+// nothing, which makes a job safe to dispatch twice. A digest and a
+// catch-up have no meeting (MeetingKey ""); every other kind must have one.
+// A catch-up's Skipped follow-ups are written with it, in one transaction.
 func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
-	ok, err := enqueue(ctx, s.db, m, s.now())
-	return ok, s.full(err)
+	if len(m.Skipped) == 0 {
+		ok, err := enqueue(ctx, s.db, m, s.now())
+		return ok, s.full(err)
+	}
+	var ok bool
+	err := s.tx(ctx, func(tx *sql.Tx) (err error) {
+		ok, err = enqueue(ctx, tx, m, s.now())
+		return err
+	})
+	return ok, err
 }
 
 // execer is a database or a transaction.
@@ -26,20 +35,39 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// enqueue is Enqueue on a database or inside a transaction.
+// enqueue is Enqueue on a database or inside a transaction. A catch-up's
+// skipped follow-ups go in with it: the caller makes it one transaction.
 func enqueue(ctx context.Context, db execer, m outbox.Message, at time.Time) (bool, error) {
+	ok, err := insertOutbox(ctx, db, m, outbox.StateQueued, at)
+	if err != nil || !ok {
+		return ok, err
+	}
+	for _, sk := range m.Skipped {
+		if _, err := insertOutbox(ctx, db, sk, outbox.StateSkipped, at); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// insertOutbox writes one row in state, unless its Message-ID is there.
+func insertOutbox(ctx context.Context, db execer, m outbox.Message, state string, at time.Time) (bool, error) {
 	now := at.Unix()
 	var key any
 	if m.MeetingKey != "" {
 		key = m.MeetingKey
 	}
+	body := m.Body
+	if body == nil {
+		body = []byte{}
+	}
 	res, err := db.ExecContext(ctx, `
 		INSERT INTO outbox (message_id, meeting_key, kind, variant, meeting_start, late, reply_token, state,
 			next_attempt_at, expires_at, envelope_from, envelope_to, subject, message, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`,
-		m.MessageID, key, m.Kind, m.Variant, m.MeetingStart.Unix(), m.Late, m.ReplyToken,
-		m.NextAttempt.Unix(), m.Expires.Unix(), m.EnvelopeFrom, strings.Join(m.EnvelopeTo, ","), m.Subject, m.Body, now, now)
+		m.MessageID, key, m.Kind, m.Variant, m.MeetingStart.Unix(), m.Late, m.ReplyToken, state,
+		m.NextAttempt.Unix(), m.Expires.Unix(), m.EnvelopeFrom, strings.Join(m.EnvelopeTo, ","), m.Subject, body, now, now)
 	if err != nil {
 		return false, fmt.Errorf("queue message %s: %w", m.MessageID, err)
 	}

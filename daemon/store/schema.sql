@@ -28,6 +28,27 @@ CREATE TABLE meetings (
 CREATE INDEX meetings_by_start ON meetings (status, start_at);
 CREATE INDEX meetings_by_series ON meetings (calendar, recurring_event_id) WHERE recurring_event_id != '';
 
+-- invitations holds the events that would be meetings with a boss but for
+-- an invitation the user has not answered, from someone who is neither a
+-- boss nor the user. leadup sends nothing for them; `leadup meetings` lists
+-- them as awaiting an answer. A row goes when the event stops awaiting
+-- (answered, cancelled, changed) and soon after it ends.
+CREATE TABLE invitations (
+	key                TEXT PRIMARY KEY, -- as meetings.key
+	calendar           TEXT NOT NULL,
+	event_id           TEXT NOT NULL,
+	recurring_event_id TEXT NOT NULL DEFAULT '',
+	title              TEXT NOT NULL,
+	start_at           INTEGER NOT NULL, -- Unix seconds
+	end_at             INTEGER NOT NULL, -- Unix seconds
+	boss               TEXT NOT NULL,
+	organizer          TEXT NOT NULL, -- the address that sent the invitation
+	one_on_one         INTEGER NOT NULL,
+	seen_at            INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX invitations_by_calendar ON invitations (calendar, end_at);
+
 -- calendar_sync holds, for each calendar, the cursor of its last sync and the
 -- fingerprint of the boss rule its meetings were classified with.
 CREATE TABLE calendar_sync (
@@ -44,17 +65,18 @@ CREATE TABLE calendar_sync (
 CREATE TABLE outbox (
 	id              INTEGER PRIMARY KEY,
 	message_id      TEXT NOT NULL UNIQUE,
-	meeting_key     TEXT REFERENCES meetings (key), -- NULL for a digest, which belongs to no meeting
-	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm', 'digest')),
+	meeting_key     TEXT REFERENCES meetings (key), -- NULL for a digest or a catch-up, which belong to no meeting
+	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm', 'digest', 'catchup')),
 	-- variant tells jobs of one kind apart: a brief's lead time in seconds,
 	-- "cancelled" or "moved@<unix start>" for a notice, "" for the follow-up,
 	-- the reply's Message-ID for a confirmation, the ISO week ("2026-W48")
-	-- for a digest.
+	-- for a digest, a digest of the follow-ups it names for a catch-up.
 	variant         TEXT NOT NULL,
 	meeting_start   INTEGER NOT NULL, -- the meeting's start as the message tells it
 	late            INTEGER NOT NULL DEFAULT 0,
 	reply_token     TEXT NOT NULL DEFAULT '',
-	state           TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+	-- skipped: a follow-up not sent after downtime, named in a catch-up.
+	state           TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'skipped')),
 	attempts        INTEGER NOT NULL DEFAULT 0,
 	next_attempt_at INTEGER NOT NULL,
 	expires_at      INTEGER NOT NULL, -- give up after this: the message is no use any more
@@ -66,7 +88,7 @@ CREATE TABLE outbox (
 	created_at      INTEGER NOT NULL,
 	updated_at      INTEGER NOT NULL,
 	sent_at         INTEGER,
-	CHECK ((meeting_key IS NULL) = (kind = 'digest'))
+	CHECK ((meeting_key IS NULL) = (kind IN ('digest', 'catchup')))
 ) STRICT;
 
 CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE state IN ('queued', 'sending');

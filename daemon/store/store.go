@@ -4,6 +4,7 @@
 //
 // The database is one file in the state directory, mode 0600, in WAL mode.
 // Its schema is versioned with PRAGMA user_version: see migrate.go.
+// OpenReadOnly opens it for the commands that only report (readonly.go).
 package store
 
 import (
@@ -28,13 +29,14 @@ var ErrNotFound = errors.New("not found")
 
 // Store is leadup's database. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
-	log  *slog.Logger
+	db       *sql.DB
+	path     string
+	now      func() time.Time
+	log      *slog.Logger
+	readOnly bool // opened by OpenReadOnly: every write is refused
 }
 
-// Options tune Open. The zero value is fine.
+// Options tune Open and OpenReadOnly. The zero value is fine.
 type Options struct {
 	Now func() time.Time // defaults to time.Now
 	Log *slog.Logger     // defaults to discarding
@@ -113,8 +115,12 @@ func ensurePrivateFile(path string, log *slog.Logger) error {
 	return nil
 }
 
-// tx runs fn in a write transaction.
+// tx runs fn in a write transaction. A read-only store refuses before
+// beginning one.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.readOnly {
+		return s.refuseWrite()
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.full(fmt.Errorf("begin: %w", err))
@@ -134,15 +140,28 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 var ErrDiskFull = errors.New("disk full")
 
 // full says "disk full" with the database's path when err is SQLite's
-// SQLITE_FULL, so that the log says what to do rather than a code.
+// SQLITE_FULL, so that the log says what to do rather than a code. On a
+// store opened with OpenReadOnly it also turns SQLITE_READONLY into
+// ErrReadOnly with the path: the writes that do not go through tx are
+// refused by SQLite itself there, and their errors pass here.
 func (s *Store) full(err error) error {
 	var se interface{ Code() int }
-	if err != nil && errors.As(err, &se) && se.Code()&0xff == sqliteFull {
+	if err == nil || !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() & 0xff {
+	case sqliteFull:
 		return fmt.Errorf("%w: %s: free some space: %w", ErrDiskFull, s.path, err)
+	case sqliteReadOnly:
+		if s.readOnly {
+			return fmt.Errorf("%w: %w", s.refuseWrite(), err)
+		}
 	}
 	return err
 }
 
-// sqliteFull is SQLITE_FULL, the primary result code of a write that found
-// the disk full.
-const sqliteFull = 13
+// Primary SQLite result codes that full explains.
+const (
+	sqliteReadOnly = 8  // SQLITE_READONLY: a write on a read-only connection
+	sqliteFull     = 13 // SQLITE_FULL: a write that found the disk full
+)
