@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	netmail "net/mail"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sync"
@@ -234,8 +235,19 @@ func (d *Daemon) writable(what string) error {
 	return fmt.Errorf("%s: %w: %s", what, store.ErrReadOnly, filepath.Join(d.cfg.StateDir, store.FileName))
 }
 
-// idleGCPercent is the GOGC the daemon runs with unless told otherwise.
+// idleGCPercent is the GOGC leadup runs with unless told otherwise.
 const idleGCPercent = 25
+
+// TuneGC sets the garbage collector's goal for leadup: the daemon idles
+// with a live heap of a few MB and allocates little between polls, so a
+// tight goal costs milliseconds of CPU an hour and keeps its memory near
+// what it uses; and a command that reads a large calendar peaks a third
+// lower. GOGC in the environment wins.
+func TuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(idleGCPercent)
+	}
+}
 
 // fullSyncFreeThreshold is the size of full sync after which the daemon
 // returns its freed memory to the system at once.

@@ -38,12 +38,7 @@ func (d *Daemon) Serve(ctx context.Context, reload <-chan struct{}, load func() 
 		d.Close()
 		return err
 	}
-	// The daemon idles with a live heap of a few MB and allocates little
-	// between polls: a tight GC goal costs milliseconds of CPU an hour and
-	// keeps its memory near what it uses. GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(idleGCPercent)
-	}
+	TuneGC()
 	defer func() { d.Close() }() // the daemon running last
 	for {
 		runCtx, stop := context.WithCancel(ctx)

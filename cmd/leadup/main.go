@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // time zones work on systems without a zoneinfo database
+
+	"github.com/leadup/leadup/daemon"
 )
 
 func main() { os.Exit(run()) }
@@ -25,5 +27,6 @@ func run() int {
 		<-ctx.Done()
 		stop()
 	}()
+	daemon.TuneGC()
 	return runCommand(ctx, os.Args[1:], os.Stdout, os.Stderr)
 }

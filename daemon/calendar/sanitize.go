@@ -3,6 +3,7 @@ package calendar
 import (
 	"mime"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,28 +31,84 @@ const (
 // video service (see VideoURL) is dropped, so that "Join the call" never
 // leads elsewhere.
 func Sanitize(ev Event) Event {
+	return sanitize(ev, nil)
+}
+
+// SanitizeAll sanitises evs in place, as Sanitize does each. The instances
+// of one recurring series that a source lists may share one attendee list
+// (an .ics feed's do); a list that needs no change stays shared, and one
+// that does is cleaned once for all of them, so that a series with
+// thousands of instances and guests costs no more than one event.
+func SanitizeAll(evs []Event) {
+	seen := make(map[*Attendee][]Attendee)
+	for i := range evs {
+		evs[i] = sanitize(evs[i], seen)
+	}
+}
+
+// sanitize is Sanitize, remembering in seen (when not nil) the cleaned
+// version of each attendee list by its first element.
+func sanitize(ev Event, seen map[*Attendee][]Attendee) Event {
 	ev.Title = CleanText(DecodeWords(ev.Title))
 	ev.Location = CleanText(ev.Location)
 	ev.Organizer.Name = CleanText(ev.Organizer.Name)
-	if len(ev.Attendees) > 0 {
-		atts := make([]Attendee, len(ev.Attendees))
-		for i, a := range ev.Attendees {
-			a.Name = CleanText(a.Name)
-			atts[i] = a
-		}
-		ev.Attendees = atts
-	}
-	if len(ev.Attachments) > 0 {
-		atts := make([]Attachment, len(ev.Attachments))
-		for i, a := range ev.Attachments {
-			a.Title = CleanText(a.Title)
-			atts[i] = a
+	ev.Attendees = cleanAttendees(ev.Attendees, seen)
+	if i := slices.IndexFunc(ev.Attachments, func(a Attachment) bool { return !isClean(a.Title) }); i >= 0 {
+		atts := slices.Clone(ev.Attachments)
+		for j := i; j < len(atts); j++ {
+			atts[j].Title = CleanText(atts[j].Title)
 		}
 		ev.Attachments = atts
 	}
 	ev.Description = capBytes(strings.ToValidUTF8(ev.Description, "\uFFFD"), MaxDescriptionBytes)
 	ev.ConferenceURL = VideoURL(ev.ConferenceURL)
 	return ev
+}
+
+// cleanAttendees returns atts with every name clean: atts itself when they
+// all are, else a copy, made once per list when seen is given.
+func cleanAttendees(atts []Attendee, seen map[*Attendee][]Attendee) []Attendee {
+	i := slices.IndexFunc(atts, func(a Attendee) bool { return !isClean(a.Name) })
+	if i < 0 {
+		return atts
+	}
+	key := &atts[0]
+	if out, ok := seen[key]; ok && len(out) == len(atts) {
+		return out
+	}
+	out := slices.Clone(atts)
+	for j := i; j < len(out); j++ {
+		out[j].Name = CleanText(out[j].Name)
+	}
+	if seen != nil {
+		seen[key] = out
+	}
+	return out
+}
+
+// isClean reports whether CleanText would return s as it is, without
+// building anything: one line of at most MaxTextRunes runes, single
+// spaces between words, nothing hidden.
+func isClean(s string) bool {
+	if len(s) > 4*MaxTextRunes {
+		return false
+	}
+	n, space := 0, true // space: the previous rune was a space (or s starts)
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case unicode.IsSpace(r), IsHidden(r):
+			return false
+		default:
+			space = false
+		}
+		n++
+	}
+	return n <= MaxTextRunes && (n == 0 || !space)
 }
 
 // maxDecodeRounds bounds DecodeWords: an encoded-word may decode to

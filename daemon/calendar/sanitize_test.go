@@ -2,6 +2,8 @@ package calendar
 
 import (
 	"encoding/base64"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -136,5 +138,70 @@ func TestVideoURL(t *testing.T) {
 		if tc.ok && got != strings.TrimSpace(tc.in) || !tc.ok && got != "" {
 			t.Errorf("VideoURL(%q) = %q, want ok %v", tc.in, got, tc.ok)
 		}
+	}
+}
+
+// isClean is CleanText's fast path: whatever it calls clean, CleanText
+// returns unchanged, and whatever CleanText returns is clean.
+func TestIsCleanAgreesWithCleanText(t *testing.T) {
+	for _, s := range []string{"", "a", " a", "a ", "a  b", "a b", "a\tb", "a\u200bb", "Dana Whitfield",
+		"\xff", "x\u202ey", strings.Repeat("é", MaxTextRunes), strings.Repeat("é", MaxTextRunes+1),
+		strings.Repeat("ab ", 100), "a\u00a0b", "tab\u3000space"} {
+		if isClean(s) && CleanText(s) != s {
+			t.Errorf("isClean(%q) but CleanText changes it to %q", s, CleanText(s))
+		}
+		if c := CleanText(s); !isClean(c) {
+			t.Errorf("CleanText(%q) = %q, which isClean rejects", s, c)
+		}
+	}
+}
+
+func FuzzIsClean(f *testing.F) {
+	f.Add("Dana  Whitfield")
+	f.Add("x\u202ey")
+	f.Fuzz(func(t *testing.T, s string) {
+		if isClean(s) && CleanText(s) != s {
+			t.Errorf("isClean(%q) but CleanText changes it", s)
+		}
+		if c := CleanText(s); !isClean(c) {
+			t.Errorf("CleanText(%q) = %q, which isClean rejects", s, c)
+		}
+	})
+}
+
+// The instances of a series that share one attendee list keep sharing it:
+// clean names are not copied at all, and a list that needs cleaning is
+// cleaned once.
+func TestSanitizeAllSharesLists(t *testing.T) {
+	clean := make([]Attendee, 1000)
+	dirty := make([]Attendee, 1000)
+	for i := range clean {
+		clean[i] = Attendee{Email: fmt.Sprintf("p%d@example.com", i), Name: fmt.Sprintf("Person %d", i)}
+		dirty[i] = Attendee{Email: clean[i].Email, Name: clean[i].Name + "\u202e"}
+	}
+	evs := make([]Event, 0, 400)
+	for i := range 200 {
+		evs = append(evs, Event{ID: fmt.Sprint("c", i), Attendees: clean}, Event{ID: fmt.Sprint("d", i), Attendees: dirty})
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		cp := slices.Clone(evs)
+		SanitizeAll(cp)
+	})
+	SanitizeAll(evs)
+	for i, ev := range evs {
+		if i%2 == 0 && &ev.Attendees[0] != &clean[0] {
+			t.Fatalf("event %s: a clean list was copied", ev.ID)
+		}
+		if i%2 == 1 && (&ev.Attendees[0] != &evs[1].Attendees[0] || ev.Attendees[0].Name != "Person 0") {
+			t.Fatalf("event %s: the dirty list was not cleaned once for all: %q", ev.ID, ev.Attendees[0].Name)
+		}
+	}
+	if dirty[0].Name != "Person 0\u202e" {
+		t.Error("the source's list was changed in place")
+	}
+	// One clone of the events, one cleaned list and its 1,000 names, a
+	// little for the map: not 200 lists.
+	if allocs > 1100 {
+		t.Errorf("SanitizeAll allocated %.0f times for 400 events sharing two lists", allocs)
 	}
 }

@@ -115,9 +115,7 @@ func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	}
 	// Invitation text is anyone's: clean it once here, before it is
 	// classified, logged, stored or rendered.
-	for i := range ch.Events {
-		ch.Events[i] = calendar.Sanitize(ch.Events[i])
-	}
+	calendar.SanitizeAll(ch.Events)
 	u := SyncUpdate{
 		Calendar: name,
 		Full:     ch.Full,

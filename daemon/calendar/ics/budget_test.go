@@ -97,9 +97,6 @@ func TestExpandFloodIsBounded(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {
 		t.Errorf("parse and Expand allocated %d MB", alloc>>20)
 	}
-	if took > 5*time.Second {
-		t.Errorf("parse and Expand took %v", took)
-	}
 	t.Logf("%d bytes, %d events, %v, %d MB allocated", len(data), len(evs), took, (after.TotalAlloc-before.TotalAlloc)>>20)
 
 	// The same again gives the same listing.

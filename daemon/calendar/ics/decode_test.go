@@ -36,7 +36,7 @@ func TestParseContentLine(t *testing.T) {
 		{name: "empty value", in: "LOCATION:", wantName: "LOCATION", wantValue: ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := parseContentLine(tc.in)
+			p, err := parseContentLine(tc.in, true)
 			if tc.wantErr {
 				if err == nil {
 					t.Errorf("parseContentLine(%q) = %+v, want an error", tc.in, p)
@@ -75,21 +75,22 @@ func TestUnescapeText(t *testing.T) {
 
 func TestDecodeStructure(t *testing.T) {
 	in := "\ufeffBEGIN:VCALENDAR\r\n" +
+		"BEGIN:VEVENT\r\nUID:a\r\n" +
 		"X-LONG:one\r\n two\r\n\tthree\r\n" +
-		"BEGIN:VEVENT\r\nUID:a\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n" +
+		"BEGIN:VALARM\r\nACTION:DISPLAY\r\n" +
 		// END:VALARM missing: END:VEVENT closes both.
 		"END:VEVENT\r\n" +
 		"END:VTODO\r\n" + // closes nothing
 		"END:VCALENDAR\r\n" +
 		"garbage after the calendar\r\n"
-	cals, stats, err := decode([]byte(in))
+	cals, stats, err := decodeAll([]byte(in))
 	if err != nil {
 		t.Fatalf("decode() = %v", err)
 	}
 	if len(cals) != 1 || len(cals[0].Children) != 1 || cals[0].Children[0].Name != ical.CompEvent {
 		t.Fatalf("decode() = %+v", cals)
 	}
-	if got := cals[0].Props.Get("X-LONG").Value; got != "onetwothree" {
+	if got := cals[0].Children[0].Props.Get("X-LONG").Value; got != "onetwothree" {
 		t.Errorf("unfolded X-LONG = %q", got)
 	}
 	if ev := cals[0].Children[0]; len(ev.Children) != 1 || ev.Children[0].Props.Get("ACTION") == nil {
@@ -113,7 +114,26 @@ func TestDecodeLongParameterIsLinear(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Parse of a 4 MB parameter took %v", d)
 	}
-	if evs := cal.Expand(span("2025-10-01", "2025-11-01")); len(evs) != 1 || len(evs[0].Attendees[0].Name) != 4<<20 {
+	// The name is kept up to maxTextBytes, well past what
+	// calendar.Sanitize keeps of it.
+	if evs := cal.Expand(span("2025-10-01", "2025-11-01")); len(evs) != 1 || len(evs[0].Attendees[0].Name) != maxTextBytes {
 		t.Errorf("Expand() lost the event or the name")
 	}
+}
+
+// decodeAll decodes data whole, as the tree decode once returned: every
+// VCALENDAR (without its own properties) with every component inside it.
+func decodeAll(data []byte) ([]*ical.Component, decodeStats, error) {
+	var cals []*ical.Component
+	all := decodeOptions{build: func(string) bool { return true }, nested: true, count: true}
+	stats, err := decode(data, all, func(cal int, c *ical.Component, _ []byte) {
+		for len(cals) <= cal {
+			cals = append(cals, ical.NewComponent(ical.CompCalendar))
+		}
+		cals[cal].Children = append(cals[cal].Children, c)
+	})
+	if err != nil {
+		return nil, stats, err
+	}
+	return cals, stats, nil
 }

@@ -164,7 +164,7 @@ func (s *Source) get(ctx context.Context, c cursor, conditional bool) (*http.Res
 	case resp.ContentLength > s.opts.MaxBytes:
 		return nil, nil, s.fetchError(0, false, s.tooLarge())
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, s.opts.MaxBytes+1))
+	body, err := readAll(resp.Body, resp.ContentLength, s.opts.MaxBytes)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, fmt.Errorf("fetch calendar from %s: %w", s.origin, ctx.Err())
@@ -225,7 +225,7 @@ func (s *Source) readFile(ctx context.Context, c cursor, next *cursor, covers bo
 	if d, ok := ctx.Deadline(); ok {
 		_ = file.SetReadDeadline(d) // regular files have none; harmless
 	}
-	body, err := io.ReadAll(io.LimitReader(ctxReader{ctx, file}, s.opts.MaxBytes+1))
+	body, err := readAll(ctxReader{ctx, file}, st.Size(), s.opts.MaxBytes)
 	if err != nil {
 		return f, fmt.Errorf("read calendar: %w", err)
 	}
@@ -254,6 +254,32 @@ func regular(path string, st os.FileInfo) error {
 		kind = "a socket"
 	}
 	return fmt.Errorf("read calendar: ics_file %s is %s; it must be a regular .ics file", path, kind)
+}
+
+// readAll reads r to its end, or to one byte past max. With a size hint
+// (a file's size, a Content-Length) the buffer is allocated once at that
+// size: io.ReadAll's doubling would briefly hold twice a large feed.
+func readAll(r io.Reader, hint, max int64) ([]byte, error) {
+	if hint <= 0 || hint > max {
+		return io.ReadAll(io.LimitReader(r, max+1))
+	}
+	// One byte more than the hint, so that reading to EOF needs no growth
+	// when the hint is right; a feed that grew meanwhile still reads whole.
+	b := make([]byte, 0, hint+1)
+	lr := io.LimitReader(r, max+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as append does
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // ctxReader stops reading once ctx is done, between reads: a slow disk

@@ -1,6 +1,7 @@
 package ics
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,47 @@ import (
 	ical "github.com/emersion/go-ical"
 
 	"github.com/leadup/leadup/daemon/calendar"
+)
+
+// Bounds on what one event keeps. A feed is bounded only by its size
+// (Options.MaxBytes, 32 MiB by default), and within that one event may list
+// hundreds of thousands of attendees or dates. What an event keeps stays in
+// memory as long as the feed is cached, and its attendees are copied into
+// every instance Expand lists. Past a bound the rest is left out, with one
+// warning per parse for each kind.
+const (
+	// maxAttendees bounds the attendees of one event: far more than any
+	// meeting a brief or a follow-up is written for. The first are kept,
+	// and the user's own entry wherever it comes (up to as many again), as
+	// the meeting's classification reads its answer.
+	maxAttendees = 1000
+	// maxDateProps bounds the RDATE and the EXDATE lines of one event, each
+	// (the first are kept), and maxDates the dates kept of all of them, each
+	// (the latest: the window only moves forward). A daily series over ten
+	// years has 3,650 instances.
+	maxDateProps = 10_000
+	maxDates     = 10_000
+	// maxSameProps bounds any other property of one event, of which parse
+	// reads at most the first few (ATTACH, CATEGORIES…), and the
+	// components inside one (VALARMs, not read at all), or inside a
+	// VTIMEZONE (its STANDARD and DAYLIGHT parts).
+	maxSameProps = 1000
+	// maxOverrides bounds the changed instances (RECURRENCE-ID) of one
+	// series; the latest are kept.
+	maxOverrides = 10_000
+	// maxZoneOnsets bounds the VTIMEZONE transitions one parse works out:
+	// about 400 zones of two centuries of DST, at 0.5 ms and 6 kB kept
+	// each (and 0.8 MB of garbage). A zone past it falls back to the
+	// default zone.
+	maxZoneOnsets = 100_000
+	// maxTextBytes bounds the title, location, names and attachment titles
+	// an event keeps. calendar.Sanitize keeps 300 runes of each, after
+	// dropping hidden characters and collapsing white space; this leaves
+	// room for plenty of both. Descriptions are cut where Sanitize cuts
+	// them, at calendar.MaxDescriptionBytes. Neither cut changes what
+	// Sanitize returns for any text but one padded with kilobytes of
+	// spaces, so they are not warned about.
+	maxTextBytes = 4 << 10
 )
 
 // ParseOptions configure Parse.
@@ -53,39 +96,105 @@ type series struct {
 	uid       string
 	master    *vevent
 	overrides []*vevent
+	trimmed   bool // overrides were left out past maxOverrides
 }
 
-// vevent is the part of a VEVENT that Expand needs.
+// vevent is the part of a VEVENT that Expand needs. A feed may hold
+// 150,000 of them, all kept while the feed is cached: what only overrides
+// need is behind a pointer, and the flags are packed together.
 type vevent struct {
 	uid      string
-	sequence int
-	hasStart bool          // an override may leave DTSTART out
 	start    time.Time     // DTSTART, an instant
 	civil    time.Time     // DTSTART as a civil time in zone
 	zone     *zone         // of DTSTART; UTC for dates and Z times
-	allDay   bool          // DTSTART is a DATE
 	duration time.Duration // DTEND-DTSTART or DURATION, never negative
 
-	recurring bool        // has RRULE or RDATE
-	rule      *recurrence // nil without a usable RRULE
-	rdates    []rdate
-	exdates   map[int64]bool     // excluded instants, Unix seconds
-	exdays    map[time.Time]bool // excluded days (EXDATE;VALUE=DATE), civil midnight
+	rec  *recurSet // never nil: noRecurrence for an event without
+	over *override // nil but for an override
 
-	recurID *dateTime // RECURRENCE-ID, for overrides
-	recurAt *zone     // the TZID of a RECURRENCE-ID, nil if none
+	info details
+
+	sequence  int32
+	hasStart  bool // an override may leave DTSTART out
+	allDay    bool // DTSTART is a DATE
+	recurring bool // has RRULE or RDATE
+}
+
+// recurSet is the recurrence of a VEVENT with RRULE, RDATE or EXDATE.
+type recurSet struct {
+	rule    *recurrence // nil without a usable RRULE
+	rdates  []rdate
+	exdates map[int64]bool     // excluded instants, Unix seconds
+	exdays  map[time.Time]bool // excluded days (EXDATE;VALUE=DATE), civil midnight
+}
+
+// noRecurrence is the recurSet of every event without one. It is never
+// written to.
+var noRecurrence = &recurSet{}
+
+// override is what a VEVENT with a RECURRENCE-ID, which overrides one
+// instance of its series, has besides.
+type override struct {
+	id dateTime // RECURRENCE-ID
+	at *zone    // the zone of its TZID, nil if none
 	// original is the overridden instance's start, an instant, worked out
 	// once the whole series is known.
 	original time.Time
+}
 
-	tmpl calendar.Event // every field but ID, times and OriginalStart
+// details is what a VEVENT says besides its times: the fields of
+// calendar.Event that are the same in every instance. It leaves out the
+// 130 bytes of those that are not (ID, times, AllDay, TimeZone), which for
+// a feed of 150,000 events is 20 MB kept in the cache for nothing.
+type details struct {
+	title, description, location string
+	conferenceURL, htmlLink      string
+	organizer                    calendar.Person
+	attendees                    []calendar.Attendee
+	attachments                  []calendar.Attachment
+	updated                      int64 // Unix seconds; 0 for none (or 1970)
+	status, typ                  uint8 // indexes into statuses and types
+}
+
+// statuses and types are the values of calendar.Event's Status and Type
+// that details keeps as an index.
+var (
+	statuses = []string{calendar.StatusConfirmed, calendar.StatusTentative, calendar.StatusCancelled}
+	types    = []string{calendar.TypeDefault, calendar.TypeOutOfOffice}
+)
+
+// statusName returns the event's calendar.Event.Status.
+func (d *details) statusName() string { return statuses[d.status] }
+
+// detailsOf keeps the fields of ev that details holds.
+func detailsOf(ev calendar.Event) details {
+	d := details{
+		status: uint8(max(slices.Index(statuses, ev.Status), 0)), typ: uint8(max(slices.Index(types, ev.Type), 0)),
+		title: ev.Title, description: ev.Description, location: ev.Location,
+		conferenceURL: ev.ConferenceURL, htmlLink: ev.HTMLLink,
+		organizer: ev.Organizer, attendees: slices.Clip(ev.Attendees), attachments: slices.Clip(ev.Attachments),
+	}
+	if !ev.Updated.IsZero() {
+		d.updated = ev.Updated.Unix()
+	}
+	return d
+}
+
+// updatedTime returns calendar.Event.Updated.
+func (d *details) updatedTime() time.Time {
+	if d.updated == 0 {
+		return time.Time{}
+	}
+	return time.Unix(d.updated, 0).UTC()
 }
 
 // Parse reads an iCalendar stream (RFC 5545): one or more VCALENDARs.
 // VTODO, VJOURNAL and other components are ignored. A VEVENT that cannot be
 // used (no DTSTART, an unreadable date) is skipped with a warning, and a
 // malformed content line is skipped; Parse fails only on input that holds no
-// calendar or that ends inside one.
+// calendar or that ends inside one. What one event keeps is bounded (see
+// maxAttendees and the constants after it), so that the Calendar of a feed
+// at the size cap stays a fraction of the feed's size.
 func Parse(r io.Reader, o ParseOptions) (*Calendar, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -94,6 +203,11 @@ func Parse(r io.Reader, o ParseOptions) (*Calendar, error) {
 	return parse(data, o)
 }
 
+// parse is Parse of a feed already in memory. It reads data twice and
+// never holds the whole feed as a tree of components: the first pass notes
+// where each VTIMEZONE is (they may come after the events that use them,
+// and a zone is read only when an event uses it), the second converts one
+// VEVENT at a time. Peak memory is the feed, the Calendar and one event.
 func parse(data []byte, o ParseOptions) (*Calendar, error) {
 	if o.Location == nil {
 		o.Location = time.Local
@@ -107,7 +221,16 @@ func parse(data []byte, o ParseOptions) (*Calendar, error) {
 	if o.MaxSeriesInstances <= 0 {
 		o.MaxSeriesInstances = DefaultMaxSeriesInstances
 	}
-	cals, stats, err := decode(data)
+	// The first pass also checks every line, for the stats.
+	defs := map[int]map[string][]byte{} // by VCALENDAR, by TZID
+	stats, err := decode(data, decodeOptions{build: isTimezone, count: true, limit: limitTimezone}, func(cal int, c *ical.Component, raw []byte) {
+		if id := c.Props.Get(ical.PropTimezoneID); id != nil {
+			if defs[cal] == nil {
+				defs[cal] = map[string][]byte{}
+			}
+			defs[cal][strings.TrimSpace(unescapeText(id.Value))] = raw
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -118,62 +241,141 @@ func parse(data []byte, o ParseOptions) (*Calendar, error) {
 		o.Log.Warn("skipping calendar components nested too deep", "components", stats.tooDeep, "uid", stats.deepUID, "max_depth", maxDepth)
 	}
 	p := parser{
-		self:  make(map[string]bool, len(o.Self)),
-		log:   o.Log,
-		iana:  map[string]*time.Location{},
-		warn:  map[string]bool{},
-		float: &zone{loc: o.Location},
+		self:     make(map[string]bool, len(o.Self)),
+		warns:    &warnings{log: o.Log},
+		iana:     map[string]*time.Location{},
+		warned:   map[string]bool{},
+		float:    &zone{loc: o.Location},
+		onsetsOK: maxZoneOnsets,
 	}
+	defer p.warns.flush()
 	for _, a := range o.Self {
 		p.self[strings.ToLower(strings.TrimSpace(a))] = true
 	}
 	c := &Calendar{log: o.Log, maxInstances: o.MaxInstances, maxSeries: min(o.MaxSeriesInstances, o.MaxInstances)}
 	byUID := map[string]*series{}
-	skipped := 0
-	for _, cal := range cals {
-		zs := &zones{floating: p.float, defs: map[string]*ical.Component{}, log: o.Log,
-			cache: map[string]*zone{}, iana: p.iana, warned: p.warn}
-		for _, child := range cal.Children {
-			if child.Name == ical.CompTimezone {
-				if id := child.Props.Get(ical.PropTimezoneID); id != nil {
-					zs.defs[strings.TrimSpace(unescapeText(id.Value))] = child
-				}
-			}
+	var (
+		zs  *zones
+		cur = -1
+	)
+	events := decodeOptions{build: isEvent, limit: limitEvent, keep: func(prop ical.Prop) bool {
+		// The user's own entry tells whether they accepted.
+		email, _ := address(&prop)
+		return prop.Name == ical.PropAttendee && p.isSelf(email)
+	}}
+	zoneStats := stats
+	stats, err = decode(data, events, func(cal int, child *ical.Component, _ []byte) {
+		if cal != cur || zs == nil {
+			cur = cal
+			zs = &zones{floating: p.float, defs: defs[cal], warns: p.warns,
+				cache: map[string]*zone{}, iana: p.iana, warned: p.warned, onsetsOK: &p.onsetsOK}
 		}
-		for _, child := range cal.Children {
-			if child.Name != ical.CompEvent {
-				continue
-			}
-			ev, err := p.vevent(child, zs)
-			if err != nil {
-				skipped++
-				o.Log.Warn("skipping unusable calendar event", "uid", ev.uid, "err", err)
-				continue
-			}
-			s := byUID[ev.uid]
-			if s == nil {
-				s = &series{uid: ev.uid}
-				byUID[ev.uid] = s
-				c.series = append(c.series, s)
-			}
-			s.add(ev)
+		ev, err := p.vevent(child, zs)
+		if err != nil {
+			p.warns.add("skipping unusable calendar event", "uid", clip(ev.uid), "err", err)
+			return
 		}
+		s := byUID[ev.uid]
+		if s == nil {
+			s = &series{uid: ev.uid}
+			byUID[ev.uid] = s
+			c.series = append(c.series, s)
+		}
+		p.add(s, ev)
+	})
+	if err != nil {
+		return nil, err // the first pass read the same data
 	}
+	if cut := zoneStats.cut + stats.cut; cut > 0 {
+		first := stats
+		if zoneStats.cut > 0 {
+			first = zoneStats
+		}
+		p.warns.add("calendar components have more properties than are kept; keeping the first", "components", cut,
+			"uid", first.cutUID, "property", first.cutName, "max_attendees", maxAttendees, "max_dates", maxDateProps, "max_other", maxSameProps)
+	}
+	cut, cutUID := 0, ""
 	for _, s := range c.series {
+		s.trimOverrides()
+		if s.trimmed {
+			if cut++; cut == 1 {
+				cutUID = clip(s.uid)
+			}
+		}
 		s.resolveOverrides()
+	}
+	if cut > 0 {
+		p.warns.add("recurring events have more changed instances than are kept; keeping the latest", "series", cut,
+			"uid", cutUID, "max_overrides", maxOverrides)
 	}
 	return c, nil
 }
 
+// isTimezone chooses what the first pass of parse builds.
+func isTimezone(name string) bool { return name == ical.CompTimezone }
+
+// isEvent chooses what the second pass of parse builds.
+func isEvent(name string) bool { return name == ical.CompEvent }
+
+// limitEvent is decodeOptions.limit for VEVENTs: what one keeps of each
+// property (parse reads only the first of most) and of its components
+// (none are read).
+func limitEvent(name string) int {
+	switch name {
+	case ical.PropAttendee:
+		return maxAttendees
+	case ical.PropRecurrenceDates, ical.PropExceptionDates:
+		return maxDateProps
+	}
+	return maxSameProps
+}
+
+// limitTimezone is decodeOptions.limit for a VTIMEZONE: its STANDARD and
+// DAYLIGHT parts and their properties.
+func limitTimezone(string) int { return maxSameProps }
+
 // add files ev under its series. Of two masters, the one with the higher
 // SEQUENCE wins (RFC 5546 section 2.1.5), then the later one in the file;
-// resolveOverrides does the same for overrides.
-func (s *series) add(ev *vevent) {
-	if ev.recurID != nil {
-		s.overrides = append(s.overrides, ev)
-	} else if s.master == nil || ev.sequence >= s.master.sequence {
-		s.master = ev
+// resolveOverrides does the same for overrides. A series keeps at most
+// maxOverrides overrides, the latest by RECURRENCE-ID, trimmed as they come
+// so that memory stays bounded while the rest stream past.
+func (p *parser) add(s *series, ev *vevent) {
+	if ev.over == nil {
+		if s.master == nil || ev.sequence >= s.master.sequence {
+			s.master = ev
+		}
+		return
 	}
+	s.overrides = append(s.overrides, ev)
+	if len(s.overrides) >= 2*maxOverrides {
+		s.trimOverrides()
+	}
+}
+
+// trimOverrides keeps the maxOverrides latest overrides by RECURRENCE-ID,
+// in the order they came, and counts the series for the warning. The
+// window only moves forward: the earliest are the first not to matter.
+func (s *series) trimOverrides() {
+	if len(s.overrides) <= maxOverrides {
+		return
+	}
+	ids := make([]time.Time, len(s.overrides))
+	for i, o := range s.overrides {
+		ids[i] = o.over.id.civil
+	}
+	slices.SortFunc(ids, time.Time.Compare)
+	cutoff := ids[len(ids)-maxOverrides]
+	// Ties at the cutoff may keep a few more than maxOverrides; the next
+	// trim takes them.
+	kept := s.overrides[:0]
+	for _, o := range s.overrides {
+		if !o.over.id.civil.Before(cutoff) {
+			kept = append(kept, o)
+		}
+	}
+	clear(s.overrides[len(kept):])
+	s.overrides = kept
+	s.trimmed = true
 }
 
 // resolveOverrides works out each override's original start. A
@@ -185,17 +387,17 @@ func (s *series) resolveOverrides() {
 	kept := s.overrides[:0]
 	index := make(map[int64]int, len(s.overrides)) // original start -> position in kept
 	for _, o := range s.overrides {
-		id := o.recurID
+		id := &o.over.id
 		switch {
 		case id.utc:
-			o.original = id.civil
+			o.over.original = id.civil
 		case id.date && m != nil && !m.allDay:
 			h, mi, sec := m.civil.Clock()
-			o.original = m.zone.instant(id.civil.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(sec)*time.Second))
+			o.over.original = m.zone.instant(id.civil.Add(time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(sec)*time.Second))
 		case id.date:
-			o.original = id.civil
+			o.over.original = id.civil
 		default:
-			z := o.recurAt
+			z := o.over.at
 			switch {
 			case z != nil:
 			case m != nil:
@@ -203,25 +405,24 @@ func (s *series) resolveOverrides() {
 			default:
 				z = o.zone // the override's own DTSTART zone, or UTC
 			}
-			o.original = z.instant(id.civil)
+			o.over.original = z.instant(id.civil)
 		}
 		if !o.hasStart {
-			o.start = o.original
+			o.start = o.over.original
 			o.allDay = id.date
 			if m != nil {
 				o.duration = m.duration
-				o.tmpl.TimeZone = m.tmpl.TimeZone
+				o.zone = m.zone // for its TimeZone
 			}
-			o.tmpl.AllDay = o.allDay
 		}
 		// Two overrides of one instance, perhaps written in two zones.
-		if i, ok := index[o.original.Unix()]; ok {
+		if i, ok := index[o.over.original.Unix()]; ok {
 			if o.sequence >= kept[i].sequence {
 				kept[i] = o
 			}
 			continue
 		}
-		index[o.original.Unix()] = len(kept)
+		index[o.over.original.Unix()] = len(kept)
 		kept = append(kept, o)
 	}
 	s.overrides = kept
@@ -229,17 +430,67 @@ func (s *series) resolveOverrides() {
 
 // parser holds what all VCALENDARs of one parse share.
 type parser struct {
-	self  map[string]bool
-	log   *slog.Logger
-	iana  map[string]*time.Location
-	warn  map[string]bool
-	float *zone
+	self     map[string]bool
+	warns    *warnings
+	iana     map[string]*time.Location
+	warned   map[string]bool // unknown TZIDs already reported
+	float    *zone
+	onsetsOK int // VTIMEZONE transitions this parse may still work out
+}
+
+// warnings gathers the warnings of one parse, so that a feed with a
+// million bad events or dates does not log a million lines: the first
+// maxEachWarning of each kind are logged as they happen, and flush logs one
+// more line for the rest, with the first of them and how many there were.
+type warnings struct {
+	log     *slog.Logger
+	order   []string
+	unsaid  map[string]*warning
+	counted map[string]int
+}
+
+// maxEachWarning bounds the lines logged for one kind of warning in one
+// parse, before the summary.
+const maxEachWarning = 10
+
+// warning is the first of the occurrences of one kind not logged, and how
+// many there were.
+type warning struct {
+	args []any
+	n    int
+}
+
+// add logs the warning msg, or counts it past maxEachWarning.
+func (w *warnings) add(msg string, args ...any) {
+	if w.counted == nil {
+		w.counted, w.unsaid = map[string]int{}, map[string]*warning{}
+	}
+	if w.counted[msg]++; w.counted[msg] <= maxEachWarning {
+		w.log.Warn(msg, args...)
+		return
+	}
+	if x := w.unsaid[msg]; x != nil {
+		x.n++
+		return
+	}
+	w.unsaid[msg] = &warning{args: args, n: 1}
+	w.order = append(w.order, msg)
+}
+
+// flush logs one line for each kind of warning with occurrences not
+// logged: the first of them, and in "more" how many there were.
+func (w *warnings) flush() {
+	for _, msg := range w.order {
+		x := w.unsaid[msg]
+		w.log.Warn(msg, append(slices.Clip(x.args), "more", x.n)...)
+	}
+	w.order, w.unsaid, w.counted = nil, nil, nil
 }
 
 // vevent converts one VEVENT. The returned vevent carries the UID even on
 // error, for the log.
 func (p *parser) vevent(c *ical.Component, zs *zones) (*vevent, error) {
-	ev := &vevent{uid: strings.TrimSpace(text(c, ical.PropUID))}
+	ev := &vevent{uid: strings.TrimSpace(text(c, ical.PropUID)), rec: noRecurrence}
 	if ev.uid == "" {
 		// RFC 5545 requires a UID; make up one that stays the same as long
 		// as the event does, so that it is not "deleted" at every poll.
@@ -253,7 +504,8 @@ func (p *parser) vevent(c *ical.Component, zs *zones) (*vevent, error) {
 		ev.uid = "nouid-" + hex.EncodeToString(h.Sum(nil)[:8])
 	}
 	if prop := c.Props.Get(ical.PropSequence); prop != nil {
-		ev.sequence, _ = strconv.Atoi(strings.TrimSpace(prop.Value))
+		n, _ := strconv.ParseInt(strings.TrimSpace(prop.Value), 10, 32)
+		ev.sequence = int32(n)
 	}
 
 	if prop := c.Props.Get(ical.PropRecurrenceID); prop != nil {
@@ -261,9 +513,9 @@ func (p *parser) vevent(c *ical.Component, zs *zones) (*vevent, error) {
 		if err != nil {
 			return ev, fmt.Errorf("RECURRENCE-ID: %w", err)
 		}
-		ev.recurID = &id
+		ev.over = &override{id: id}
 		if prop.Params.Get(ical.ParamTimezoneID) != "" {
-			ev.recurAt = z
+			ev.over.at = z
 		} // else floating: the series' zone, once it is known
 		// RANGE=THISANDFUTURE (RFC 5545 section 3.2.13) is treated as an
 		// override of this one instance: Google and Microsoft split a
@@ -272,7 +524,7 @@ func (p *parser) vevent(c *ical.Component, zs *zones) (*vevent, error) {
 
 	startProp := c.Props.Get(ical.PropDateTimeStart)
 	if startProp == nil {
-		if ev.recurID == nil {
+		if ev.over == nil {
 			return ev, errors.New("no DTSTART")
 		}
 	} else {
@@ -291,14 +543,12 @@ func (p *parser) vevent(c *ical.Component, zs *zones) (*vevent, error) {
 		ev.zone = utcZone
 	}
 
-	if ev.hasStart && ev.recurID == nil {
+	if ev.hasStart && ev.over == nil {
 		if err := p.recurrence(ev, c, zs); err != nil {
 			return ev, err
 		}
 	}
-	ev.tmpl = p.fields(c)
-	ev.tmpl.AllDay = ev.allDay
-	ev.tmpl.TimeZone = ev.zone.name
+	ev.info = detailsOf(p.fields(c))
 	return ev, nil
 }
 
@@ -370,18 +620,25 @@ func (p *parser) duration(ev *vevent, c *ical.Component, zs *zones) error {
 // series with DTSTART and its RDATEs, and a warning: better one instance
 // than none.
 func (p *parser) recurrence(ev *vevent, c *ical.Component, zs *zones) error {
+	ev.rec = &recurSet{}
+	defer func() {
+		if r := ev.rec; r.rule == nil && r.rdates == nil && r.exdates == nil && r.exdays == nil {
+			ev.rec = noRecurrence
+		}
+	}()
 	rules := c.Props.Values(ical.PropRecurrenceRule)
 	if len(rules) > 0 {
 		ev.recurring = true
 		rule, err := parseRecurrence(rules[0].Value)
 		if err != nil {
-			p.log.Warn("ignoring unusable RRULE; listing the first instance only", "uid", ev.uid, "err", err)
+			p.warns.add("ignoring unusable RRULE; listing the first instance only", "uid", clip(ev.uid), "err", err)
 		}
-		ev.rule = rule
+		ev.rec.rule = rule
 		if len(rules) > 1 {
-			p.log.Warn("event has several RRULEs (deprecated by RFC 5545); using the first", "uid", ev.uid)
+			p.warns.add("event has several RRULEs (deprecated by RFC 5545); using the first", "uid", clip(ev.uid))
 		}
 	}
+	rdates := latest[rdate]{n: maxDates, cmp: func(a, b rdate) int { return a.start.Compare(b.start) }}
 	for _, prop := range c.Props.Values(ical.PropRecurrenceDates) {
 		period := strings.EqualFold(prop.Params.Get(ical.ParamValue), string(ical.ValuePeriod))
 		for v := range strings.SplitSeq(prop.Value, ",") {
@@ -391,19 +648,23 @@ func (p *parser) recurrence(ev *vevent, c *ical.Component, zs *zones) error {
 			}
 			r, err := p.rdate(ev, &prop, zs, start, end)
 			if err != nil {
-				p.log.Warn("ignoring unreadable RDATE", "uid", ev.uid, "err", err)
+				p.warns.add("ignoring unreadable RDATE", "uid", clip(ev.uid), "err", err)
 				continue
 			}
 			ev.recurring = true
-			ev.rdates = append(ev.rdates, r)
+			rdates.add(r)
 		}
 	}
+	ev.rec.rdates = rdates.list()
+	// EXDATEs are kept as instants or days; of each, the latest maxDates.
+	exdates := latest[int64]{n: maxDates, cmp: cmp.Compare[int64]}
+	exdays := latest[time.Time]{n: maxDates, cmp: time.Time.Compare}
 	for _, prop := range c.Props.Values(ical.PropExceptionDates) {
 		for v := range strings.SplitSeq(prop.Value, ",") {
 			one := ical.Prop{Name: prop.Name, Params: prop.Params, Value: v}
 			d, z, err := p.dateTimeProp(&one, zs, ev.zone)
 			if err != nil {
-				p.log.Warn("ignoring unreadable EXDATE", "uid", ev.uid, "err", err)
+				p.warns.add("ignoring unreadable EXDATE", "uid", clip(ev.uid), "err", err)
 				continue
 			}
 			switch {
@@ -414,19 +675,64 @@ func (p *parser) recurrence(ev *vevent, c *ical.Component, zs *zones) error {
 				if !d.date {
 					d.civil = ev.zone.civil(z.instant(d.civil)).Truncate(24 * time.Hour)
 				}
-				if ev.exdays == nil {
-					ev.exdays = map[time.Time]bool{}
-				}
-				ev.exdays[d.civil] = true
+				exdays.add(d.civil)
 			default:
-				if ev.exdates == nil {
-					ev.exdates = map[int64]bool{}
-				}
-				ev.exdates[z.instant(d.civil).Unix()] = true
+				exdates.add(z.instant(d.civil).Unix())
 			}
 		}
 	}
+	if l := exdays.list(); len(l) > 0 {
+		ev.rec.exdays = make(map[time.Time]bool, len(l))
+		for _, d := range l {
+			ev.rec.exdays[d] = true
+		}
+	}
+	if l := exdates.list(); len(l) > 0 {
+		ev.rec.exdates = make(map[int64]bool, len(l))
+		for _, t := range l {
+			ev.rec.exdates[t] = true
+		}
+	}
+	if rdates.dropped+exdates.dropped+exdays.dropped > 0 {
+		p.warns.add("recurring events have more RDATEs or EXDATEs than are kept; keeping the latest", "uid", clip(ev.uid),
+			"rdates_dropped", rdates.dropped, "exdates_dropped", exdates.dropped+exdays.dropped, "max_dates", maxDates)
+	}
 	return nil
+}
+
+// latest keeps the n greatest of the values added to it, by cmp, in
+// memory proportional to n however many are added: for dates, the latest,
+// as the window only moves forward.
+type latest[T any] struct {
+	n       int
+	cmp     func(a, b T) int
+	items   []T
+	dropped int
+}
+
+// add adds v, trimming the list once it holds twice what it keeps.
+func (l *latest[T]) add(v T) {
+	l.items = append(l.items, v)
+	if len(l.items) >= 2*l.n {
+		l.trim()
+	}
+}
+
+// trim drops all but the n greatest values.
+func (l *latest[T]) trim() {
+	if len(l.items) <= l.n {
+		return
+	}
+	slices.SortStableFunc(l.items, l.cmp)
+	drop := len(l.items) - l.n
+	l.dropped += drop
+	l.items = append(l.items[:0], l.items[drop:]...)
+}
+
+// list returns the values kept.
+func (l *latest[T]) list() []T {
+	l.trim()
+	return slices.Clip(l.items)
 }
 
 // rdate reads one RDATE value: a date-time, a date (that day at DTSTART's
@@ -475,14 +781,14 @@ func (p *parser) fields(c *ical.Component) calendar.Event {
 	ev := calendar.Event{
 		Status:      calendar.StatusConfirmed,
 		Type:        calendar.TypeDefault,
-		Title:       text(c, ical.PropSummary),
-		Description: text(c, ical.PropDescription),
-		Location:    text(c, ical.PropLocation),
+		Title:       textMax(c, ical.PropSummary, maxTextBytes),
+		Description: textMax(c, ical.PropDescription, calendar.MaxDescriptionBytes),
+		Location:    textMax(c, ical.PropLocation, maxTextBytes),
 		HTMLLink:    httpURL(uri(c, ical.PropURL)),
 	}
 	if ev.Description == "" {
 		// Outlook puts the HTML body here and may leave DESCRIPTION out.
-		ev.Description = text(c, "X-ALT-DESC")
+		ev.Description = textMax(c, "X-ALT-DESC", calendar.MaxDescriptionBytes)
 	}
 	switch strings.ToUpper(strings.TrimSpace(text(c, ical.PropStatus))) {
 	case "TENTATIVE":
@@ -532,6 +838,7 @@ func (p *parser) fields(c *ical.Component) calendar.Event {
 		if title == "" {
 			title = prop.Params.Get("X-FILENAME")
 		}
+		title = clipClone(title, maxTextBytes)
 		ev.Attachments = append(ev.Attachments, calendar.Attachment{Title: title, URL: u, MimeType: prop.Params.Get(ical.ParamFormatType)})
 	}
 	return ev
@@ -574,7 +881,16 @@ func address(prop *ical.Prop) (email, name string) {
 	case strings.Contains(v, "@") && !strings.Contains(v, ":"):
 		email = v
 	}
-	return strings.TrimSpace(email), strings.TrimSpace(strings.Join(prop.Params.Values(ical.ParamCommonName), ","))
+	return clipClone(strings.TrimSpace(email), maxTextBytes), clipClone(strings.TrimSpace(strings.Join(prop.Params.Values(ical.ParamCommonName), ",")), maxTextBytes)
+}
+
+// clipClone cuts s to at most n bytes, at a rune boundary, and copies what
+// it cut: a short string must not hold a long line in memory.
+func clipClone(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.Clone(clipBytes(s, n))
 }
 
 // text returns the unescaped TEXT value of the first property name.
@@ -583,6 +899,22 @@ func text(c *ical.Component, name string) string {
 		return unescapeText(prop.Value)
 	}
 	return ""
+}
+
+// textMax is text cut to at most n bytes, at a rune boundary: only the
+// part kept is unescaped, and it is copied out of a longer line.
+func textMax(c *ical.Component, name string, n int) string {
+	prop := c.Props.Get(name)
+	if prop == nil {
+		return ""
+	}
+	v := prop.Value
+	if len(v) > n {
+		// An escape is two bytes for one: 2n escaped bytes give n or more,
+		// and half an escape cut off at the end lands past the n kept.
+		return clipClone(unescapeText(clipBytes(v, 2*n)), n)
+	}
+	return unescapeText(v)
 }
 
 // uri returns the value of the first property name: a URI, not escaped
@@ -596,6 +928,9 @@ func uri(c *ical.Component, name string) string {
 
 // httpURL returns s if it is an absolute http or https URL, else "".
 func httpURL(s string) string {
+	if len(s) < len("http://x") || !strings.EqualFold(s[:4], "http") {
+		return "" // without parsing: most events have none of these
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return ""

@@ -22,12 +22,12 @@ func TestWindowsZonesLoad(t *testing.T) {
 	}
 }
 
-func newZones(defs map[string]*ical.Component, log *slog.Logger) *zones {
+func newZones(defs map[string][]byte, log *slog.Logger) *zones {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &zones{floating: &zone{loc: chicago}, defs: defs, cache: map[string]*zone{},
-		warned: map[string]bool{}, iana: map[string]*time.Location{}, log: log}
+		warned: map[string]bool{}, iana: map[string]*time.Location{}, warns: &warnings{log: log}}
 }
 
 func TestZoneLookup(t *testing.T) {
@@ -97,7 +97,7 @@ func TestVTimezoneMatchesIANA(t *testing.T) {
 	} {
 		t.Run(tc.file+"/"+tc.tzid, func(t *testing.T) {
 			def := vtimezoneDef(t, tc.file, tc.tzid)
-			vtz, err := parseVTimezone(def)
+			vtz, err := parseVTimezone(def, maxZoneOnsets)
 			if err != nil {
 				t.Fatalf("parseVTimezone() = %v", err)
 			}
@@ -122,7 +122,7 @@ func vtimezoneDef(t *testing.T, file, tzid string) *ical.Component {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cals, _, err := decode(data)
+	cals, _, err := decodeAll(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,11 +141,11 @@ func TestVTimezoneErrors(t *testing.T) {
 		{"bad offset", "BEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:+01\nTZOFFSETTO:+0100\nEND:STANDARD", "UTC offset"},
 		{"no DTSTART", "BEGIN:STANDARD\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0100\nEND:STANDARD", "DTSTART"},
 	} {
-		cals, _, err := decode([]byte("BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\n" + tc.body + "\nEND:VTIMEZONE\nEND:VCALENDAR\n"))
+		cals, _, err := decodeAll([]byte("BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\n" + tc.body + "\nEND:VTIMEZONE\nEND:VCALENDAR\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := parseVTimezone(cals[0].Children[0]); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := parseVTimezone(cals[0].Children[0], maxZoneOnsets); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: parseVTimezone() = %v, want an error about %q", tc.name, err, tc.want)
 		}
 	}
