@@ -74,6 +74,20 @@ type Event struct {
 // Timed reports whether the event has a start time of day (it is not all-day).
 func (e *Event) Timed() bool { return !e.AllDay }
 
+// OrganizerEmail returns the organizer's address: the organizer field's,
+// or with none, the attendee marked as organizer's; "" if neither says.
+func (e *Event) OrganizerEmail() string {
+	if e.Organizer.Email != "" {
+		return e.Organizer.Email
+	}
+	for _, a := range e.Attendees {
+		if a.Organizer {
+			return a.Email
+		}
+	}
+	return ""
+}
+
 // Person is an organizer or creator.
 type Person struct {
 	Email string `json:"email,omitempty"`

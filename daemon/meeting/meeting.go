@@ -169,7 +169,7 @@ func (r *Rule) Classify(calendarName string, ev calendar.Event) Meeting {
 	m.BossDeclined = r.bossDeclined(boss, &ev)
 	if unanswered(&ev) && !r.organisedByBossOrUser(&ev) {
 		m.Awaiting = true
-		m.Why = "awaiting your answer to an invitation from " + organizerAddress(&ev) + ", who is not a boss"
+		m.Why = "awaiting your answer to an invitation from " + ev.OrganizerEmail() + ", who is not a boss"
 		return m
 	}
 	if userDeclined(&ev) {
@@ -275,27 +275,13 @@ func unanswered(ev *calendar.Event) bool {
 	return false
 }
 
-// organizerAddress returns the organizer's address: the organizer field's,
-// or with none, the attendee marked as organizer's.
-func organizerAddress(ev *calendar.Event) string {
-	if ev.Organizer.Email != "" {
-		return ev.Organizer.Email
-	}
-	for _, a := range ev.Attendees {
-		if a.Organizer {
-			return a.Email
-		}
-	}
-	return ""
-}
-
 // organisedByBossOrUser reports whether a configured boss or the user
 // organised ev.
 func (r *Rule) organisedByBossOrUser(ev *calendar.Event) bool {
 	if ev.Organizer.Self {
 		return true
 	}
-	org := strings.ToLower(organizerAddress(ev))
+	org := strings.ToLower(ev.OrganizerEmail())
 	if org == "" {
 		return false
 	}

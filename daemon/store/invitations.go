@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/leadup/leadup/daemon/calendar"
 	"github.com/leadup/leadup/daemon/meeting"
 )
 
@@ -78,7 +77,7 @@ func applyInvitations(ctx context.Context, tx *sql.Tx, u meeting.SyncUpdate, now
 		seen[m.Key] = true
 		ev := &m.Event
 		if _, err := upsert.ExecContext(ctx, m.Key, m.Calendar, ev.ID, ev.RecurringEventID, ev.Title,
-			ev.Start.Unix(), ev.End.Unix(), m.Boss, organizer(ev), m.OneOnOne, now.Unix()); err != nil {
+			ev.Start.Unix(), ev.End.Unix(), m.Boss, ev.OrganizerEmail(), m.OneOnOne, now.Unix()); err != nil {
 			return fmt.Errorf("store invitation %s: %w", m.Key, err)
 		}
 	}
@@ -92,19 +91,6 @@ func applyInvitations(ctx context.Context, tx *sql.Tx, u meeting.SyncUpdate, now
 		}
 	}
 	return nil
-}
-
-// organizer is the address that sent ev's invitation.
-func organizer(ev *calendar.Event) string {
-	if ev.Organizer.Email != "" {
-		return ev.Organizer.Email
-	}
-	for _, a := range ev.Attendees {
-		if a.Organizer {
-			return a.Email
-		}
-	}
-	return ""
 }
 
 // Invitations returns the events awaiting the user's answer that overlap

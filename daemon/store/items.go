@@ -57,7 +57,7 @@ func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), it.Source, it.Inferred)
 	if err != nil {
-		return 0, s.full(fmt.Errorf("add %s item: %w", it.Kind, err))
+		return 0, s.explainWrite(fmt.Errorf("add %s item: %w", it.Kind, err))
 	}
 	return res.LastInsertId()
 }

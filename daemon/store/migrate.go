@@ -50,6 +50,19 @@ func mustLoadMigrations(fsys fs.FS) []string {
 	return out
 }
 
+// knownVersion refuses a schema version this leadup cannot read: one it
+// never writes, or a newer one. The caller names the file.
+func knownVersion(version, target int) error {
+	switch {
+	case version < 0:
+		// user_version is any 32-bit integer; leadup writes only 0 and up.
+		return fmt.Errorf("schema version %d is not one leadup writes: the database was not made by leadup, or is damaged", version)
+	case version > target:
+		return fmt.Errorf("%w: it is at version %d, this leadup knows up to %d; run a newer leadup", ErrTooNew, version, target)
+	}
+	return nil
+}
+
 // migrate brings db to version len(migs) in one transaction: a new database
 // gets fullSchema, an older one the migrations it lacks. The version lives in
 // PRAGMA user_version, which is part of the transaction.
@@ -70,13 +83,10 @@ func migrate(ctx context.Context, db *sql.DB, fullSchema string, migs []string) 
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	target := len(migs)
+	if err := knownVersion(version, target); err != nil {
+		return err
+	}
 	switch {
-	case version < 0:
-		// user_version is any 32-bit integer; leadup writes only 0 and up.
-		// Store.Open names the file.
-		return fmt.Errorf("schema version %d is not one leadup writes: the database was not made by leadup, or is damaged", version)
-	case version > target:
-		return fmt.Errorf("%w: it is at version %d, this leadup knows up to %d; run a newer leadup", ErrTooNew, version, target)
 	case version == target:
 		return nil
 	case version == 0:

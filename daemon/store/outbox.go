@@ -20,7 +20,7 @@ import (
 func (s *Store) Enqueue(ctx context.Context, m outbox.Message) (bool, error) {
 	if len(m.Skipped) == 0 {
 		ok, err := enqueue(ctx, s.db, m, s.now())
-		return ok, s.full(err)
+		return ok, s.explainWrite(err)
 	}
 	var ok bool
 	err := s.tx(ctx, func(tx *sql.Tx) (err error) {
@@ -134,7 +134,7 @@ func (s *Store) NextAttempt(ctx context.Context) (time.Time, bool, error) {
 func (s *Store) updateOutbox(ctx context.Context, what string, id int64, query string, args ...any) error {
 	res, err := s.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return s.full(fmt.Errorf("mark message %d %s: %w", id, what, err))
+		return s.explainWrite(fmt.Errorf("mark message %d %s: %w", id, what, err))
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return fmt.Errorf("mark message %d %s: %w", id, what, outbox.ErrNotFound)

@@ -132,12 +132,10 @@ func (s *Store) checkReadable(ctx context.Context) error {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	target := len(migrations)
-	switch {
-	case version < 0:
-		return fmt.Errorf("schema version %d is not one leadup writes: the database was not made by leadup, or is damaged", version)
-	case version > target:
-		return fmt.Errorf("%w: it is at version %d, this leadup knows up to %d; run a newer leadup", ErrTooNew, version, target)
-	case version == target:
+	if err := knownVersion(version, target); err != nil {
+		return err
+	}
+	if version == target {
 		return nil
 	}
 	have, err := columns(ctx, s.db)

@@ -275,7 +275,7 @@ func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity,
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO mailbox_checkpoints (mailbox, uid_validity, last_uid) VALUES (?, ?, ?)
 		ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid`,
 		mailbox, uidValidity, lastUID); err != nil {
-		return s.full(fmt.Errorf("save mailbox checkpoint: %w", err))
+		return s.explainWrite(fmt.Errorf("save mailbox checkpoint: %w", err))
 	}
 	return nil
 }

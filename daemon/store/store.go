@@ -123,14 +123,14 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return s.full(fmt.Errorf("begin: %w", err))
+		return s.explainWrite(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return s.full(err)
+		return s.explainWrite(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return s.full(fmt.Errorf("commit: %w", err))
+		return s.explainWrite(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
@@ -139,12 +139,12 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // user's quota) is full; nothing was written.
 var ErrDiskFull = errors.New("disk full")
 
-// full says "disk full" with the database's path when err is SQLite's
+// explainWrite says "disk full" with the database's path when err is SQLite's
 // SQLITE_FULL, so that the log says what to do rather than a code. On a
 // store opened with OpenReadOnly it also turns SQLITE_READONLY into
 // ErrReadOnly with the path: the writes that do not go through tx are
 // refused by SQLite itself there, and their errors pass here.
-func (s *Store) full(err error) error {
+func (s *Store) explainWrite(err error) error {
 	var se interface{ Code() int }
 	if err == nil || !errors.As(err, &se) {
 		return err
@@ -160,7 +160,7 @@ func (s *Store) full(err error) error {
 	return err
 }
 
-// Primary SQLite result codes that full explains.
+// Primary SQLite result codes that explainWrite explains.
 const (
 	sqliteReadOnly = 8  // SQLITE_READONLY: a write on a read-only connection
 	sqliteFull     = 13 // SQLITE_FULL: a write that found the disk full
