@@ -3,13 +3,10 @@ package config
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"io/fs"
-	"net"
 	"net/mail"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -24,25 +21,6 @@ const (
 	DefaultBriefBefore   = time.Hour
 	DefaultFollowupAfter = 5 * time.Minute
 	DefaultSMTPTimeout   = 30 * time.Second
-)
-
-// Values of smtp.security and imap.security.
-const (
-	// SecurityStartTLS is a plain connection upgraded with STARTTLS: SMTP
-	// on port 587 (RFC 3207), IMAP on port 143 (RFC 9051 section 6.2.1).
-	SecurityStartTLS = "starttls"
-	// SecurityTLS is TLS from the first byte ("implicit TLS", RFC 8314):
-	// SMTP on port 465, IMAP on port 993.
-	SecurityTLS  = "tls"
-	SecurityNone = "none" // no encryption: only to this machine
-)
-
-// Values of smtp.auth; imap.auth takes AuthPlain and AuthXOAUTH2.
-const (
-	AuthPlain   = "plain"   // user name and password: SASL PLAIN (RFC 4616), or IMAP LOGIN
-	AuthLogin   = "login"   // the non-standard LOGIN mechanism some SMTP servers still want
-	AuthXOAUTH2 = "xoauth2" // Google's XOAUTH2 with the OAuth token from `leadup auth`
-	AuthNone    = "none"    // no authentication, e.g. a local relay
 )
 
 // TokenPlaceholder is what mail.reply_to may contain, in its local part, to
@@ -138,20 +116,6 @@ type rawSMTP struct {
 	PasswordFile    *string `toml:"password_file"`
 	PasswordCommand *string `toml:"password_command"`
 	Timeout         *string `toml:"timeout" hint:"write a duration in double quotes, like timeout = \"30s\""`
-}
-
-// DefaultPort returns smtp.port's default for a value of smtp.security:
-// 587 for STARTTLS (the submission port, RFC 6409), 465 for implicit TLS
-// (RFC 8314) and 25 for none.
-func DefaultPort(security string) int {
-	switch security {
-	case SecurityTLS:
-		return 465
-	case SecurityNone:
-		return 25
-	default:
-		return 587
-	}
 }
 
 // HasSMTP reports whether the file configures an SMTP server.
@@ -349,206 +313,10 @@ func (p *parser) smtp(raw *rawSMTP, cfg *Config) {
 		return
 	}
 	s := &cfg.SMTP
-	s.Host = p.host("smtp", raw.Host)
-	s.Security = p.security("smtp", raw.Security, SecurityStartTLS, DefaultPort, s.Host)
-	s.Port = p.port("smtp.port", raw.Port, DefaultPort(s.Security))
-	s.Username = p.username("smtp.username", raw.Username)
-	s.Password = p.secret("smtp.password", raw.Password, raw.PasswordFile, raw.PasswordCommand)
-	p.smtpAuth(raw, s)
+	c := p.server(smtpServer, rawServer{Host: raw.Host, Port: raw.Port, Security: raw.Security, Auth: raw.Auth, Username: raw.Username,
+		Password: raw.Password, PasswordFile: raw.PasswordFile, PasswordCommand: raw.PasswordCommand})
+	s.Host, s.Port, s.Security, s.Auth, s.Username, s.Password = c.Host, c.Port, c.Security, c.Auth, c.Username, c.Password
 	s.Timeout = p.duration("smtp.timeout", raw.Timeout, DefaultSMTPTimeout, minSMTPTimeout, maxSMTPTimeout)
-}
-
-// security validates the security key of section ("smtp" or "imap"), whose
-// default is def and whose ports defaultPort gives. "none" is only allowed
-// to this machine: host is where the passwords would go in clear text.
-func (p *parser) security(section string, v *string, def string, defaultPort func(string) int, host string) string {
-	key := section + ".security"
-	sec := def
-	if v != nil {
-		switch v := *v; v {
-		case SecurityStartTLS, SecurityTLS, SecurityNone:
-			sec = v
-		default:
-			// The default first: it is what the user most likely wants.
-			opts := []string{SecurityStartTLS, SecurityTLS}
-			if def == SecurityTLS {
-				opts = []string{SecurityTLS, SecurityStartTLS}
-			}
-			fix := fmt.Sprintf(`use %q (port %d), %q (port %d) or "none" (only to this machine)`,
-				opts[0], defaultPort(opts[0]), opts[1], defaultPort(opts[1]))
-			if strings.EqualFold(v, "ssl") || strings.EqualFold(v, "tls") {
-				fix = fmt.Sprintf(`use "tls": what mail clients call SSL/TLS, usually on port %d`, defaultPort(SecurityTLS))
-			} else if strings.EqualFold(v, SecurityStartTLS) || strings.EqualFold(v, SecurityNone) {
-				fix = fmt.Sprintf("write it in lowercase: %q", strings.ToLower(v))
-			}
-			p.errorf(key, fix, "unknown value %q", v)
-		}
-	}
-	if sec == SecurityNone && host != "" && !isLoopback(host) {
-		p.errorf(key, `use "starttls" or "tls"; "none" is only allowed to 127.0.0.1, ::1 or localhost`,
-			`"none" to %s would send mail and passwords across the network in clear text`, host)
-	}
-	return sec
-}
-
-// port validates an optional port key whose default is def.
-func (p *parser) port(key string, v *int, def int) int {
-	if v == nil {
-		return def
-	}
-	if n := *v; n < 1 || n > 65535 {
-		p.errorf(key, fmt.Sprintf("use a port between 1 and 65535, or remove the line for the default (%d)", def),
-			"%d is not a port number", n)
-		return def
-	}
-	return *v
-}
-
-// username validates an optional user name key; "" when absent or empty.
-func (p *parser) username(key string, v *string) string {
-	if v == nil {
-		return ""
-	}
-	if strings.TrimSpace(*v) == "" {
-		p.errorf(key, "give the user name, usually your email address, or remove the line", "is empty")
-		return ""
-	}
-	return *v
-}
-
-// passwordKey returns the first of section's password keys the file
-// writes ("smtp.password_file"), for messages, or "". p.secret has already
-// reported two written at once.
-func passwordKey(section string, password, file, command *string) string {
-	for _, v := range []struct {
-		suffix string
-		v      *string
-	}{{"", password}, {"_file", file}, {"_command", command}} {
-		if v.v != nil {
-			return section + ".password" + v.suffix
-		}
-	}
-	return ""
-}
-
-// smtpAuth validates smtp.auth against the credentials given.
-func (p *parser) smtpAuth(raw *rawSMTP, s *SMTP) {
-	const key = "smtp.auth"
-	pwKey := passwordKey("smtp", raw.Password, raw.PasswordFile, raw.PasswordCommand)
-	hasUser := raw.Username != nil
-
-	if raw.Auth == nil {
-		s.Auth = AuthNone
-		if hasUser {
-			s.Auth = AuthPlain
-		} else if pwKey != "" {
-			p.errorf("smtp.username", `add username = "...", usually your email address`, "missing: %s needs a user name", pwKey)
-			return
-		}
-	} else {
-		switch v := *raw.Auth; v {
-		case AuthPlain, AuthLogin, AuthXOAUTH2, AuthNone:
-			s.Auth = v
-		default:
-			fix := `use "plain", "login", "xoauth2" (Gmail with your Google sign-in) or "none"`
-			if l := strings.ToLower(v); l == AuthPlain || l == AuthLogin || l == AuthXOAUTH2 || l == AuthNone {
-				fix = fmt.Sprintf("write it in lowercase: %q", l)
-			}
-			p.errorf(key, fix, "unknown value %q", v)
-			return
-		}
-	}
-
-	switch s.Auth {
-	case AuthPlain, AuthLogin, AuthXOAUTH2:
-		p.credentials("smtp", s.Auth, s.Host, hasUser, pwKey, &s.Password)
-	case AuthNone:
-		if hasUser {
-			p.errorf("smtp.username", `remove it, or set auth = "plain" or "login"`, "would be ignored with auth %q", s.Auth)
-		}
-		if pwKey != "" {
-			p.errorf(pwKey, `remove it, or set auth = "plain" or "login"`, "would be ignored with auth %q", s.Auth)
-		}
-	}
-}
-
-// credentials checks what a sign-in method of the [section] table needs:
-// a user name and a password for plain and login; a user name and no
-// password for xoauth2, which uses the Google token (and only Google's
-// servers accept it). A password that would be ignored is dropped.
-func (p *parser) credentials(section, auth, host string, hasUser bool, pwKey string, pw *Secret) {
-	switch auth {
-	case AuthPlain, AuthLogin:
-		if !hasUser {
-			p.errorf(section+".username", `add username = "...", usually your email address`, "required with auth %q", auth)
-		}
-		if pwKey == "" {
-			p.errorf(section+".password", `add password_command = "..." (or password_file, or password)`, "required with auth %q", auth)
-		}
-	case AuthXOAUTH2:
-		if !hasUser {
-			p.errorf(section+".username", `add username = "..." with your Gmail address, the Google account you authorize leadup with`, "required with auth %q", auth)
-		}
-		if pwKey != "" {
-			p.errorf(pwKey, "remove it: xoauth2 signs in with the Google token that `leadup auth` stores", "is not used with auth %q", auth)
-			*pw = Secret{}
-		}
-		if host != "" && !isLoopback(host) && !isGoogleHost(host) {
-			p.log.Warn(`auth "xoauth2" signs in with your Google token, which only Google's servers accept`, "key", section+".auth", "host", host)
-		}
-	}
-}
-
-// isGoogleHost reports whether host is one of Google's mail servers
-// (smtp.gmail.com, smtp-relay.gmail.com, imap.gmail.com…).
-func isGoogleHost(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, d := range []string{"gmail.com", "googlemail.com", "google.com"} {
-		if host == d || strings.HasSuffix(host, "."+d) {
-			return true
-		}
-	}
-	return false
-}
-
-// host validates the host key of section ("smtp" or "imap"): a host name
-// or IP address, nothing else. The key is required once the table exists.
-func (p *parser) host(section string, v *string) string {
-	key := section + ".host"
-	example := section + ".example.com"
-	fix := "write only the server's name, like " + example
-	if v == nil {
-		p.errorf(key, fmt.Sprintf(`add host = %q under [%s], or remove the [%s] table`, example, section, section),
-			"missing: [%s] needs a server", section)
-		return ""
-	}
-	h := *v
-	if strings.TrimSpace(h) == "" {
-		p.errorf(key, fix, "is empty")
-		return ""
-	}
-	if net.ParseIP(h) != nil {
-		return h
-	}
-	if host, port, err := net.SplitHostPort(h); err == nil {
-		if _, err := strconv.Atoi(port); err == nil {
-			p.errorf(key, fmt.Sprintf("write host = %q and port = %s", host, port), "%q contains a port", h)
-			return ""
-		}
-	}
-	switch {
-	case strings.Contains(h, "://"):
-		p.errorf(key, fix, "%q is a URL", h)
-	case strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") && net.ParseIP(h[1:len(h)-1]) != nil:
-		p.errorf(key, fmt.Sprintf("write the IPv6 address without brackets: %q", h[1:len(h)-1]), "%q has brackets", h)
-	case strings.ContainsFunc(h, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '.' && r != '_'
-	}):
-		p.errorf(key, fix, "%q is not a host name", h)
-	default:
-		return h
-	}
-	return ""
 }
 
 // ReplyAddress returns the Reply-To address for a message carrying token

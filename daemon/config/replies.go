@@ -105,15 +105,6 @@ type rawReply struct {
 	DateOrder *string `toml:"date_order"`
 }
 
-// DefaultIMAPPort returns imap.port's default for a value of imap.security:
-// 993 for implicit TLS (RFC 8314) and 143 for STARTTLS and none.
-func DefaultIMAPPort(security string) int {
-	if security == SecurityTLS {
-		return 993
-	}
-	return 143
-}
-
 // HasIMAP reports whether the file configures an IMAP server, that is
 // whether leadup reads replies.
 func (c *Config) HasIMAP() bool { return c.IMAP.Host != "" }
@@ -130,12 +121,9 @@ func (p *parser) imap(raw *rawIMAP, cfg *Config) {
 		return
 	}
 	m := &cfg.IMAP
-	m.Host = p.host("imap", raw.Host)
-	m.Security = p.security("imap", raw.Security, SecurityTLS, DefaultIMAPPort, m.Host)
-	m.Port = p.port("imap.port", raw.Port, DefaultIMAPPort(m.Security))
-	m.Username = p.username("imap.username", raw.Username)
-	m.Password = p.secret("imap.password", raw.Password, raw.PasswordFile, raw.PasswordCommand)
-	p.imapAuth(raw, m)
+	c := p.server(imapServer, rawServer{Host: raw.Host, Port: raw.Port, Security: raw.Security, Auth: raw.Auth, Username: raw.Username,
+		Password: raw.Password, PasswordFile: raw.PasswordFile, PasswordCommand: raw.PasswordCommand})
+	m.Host, m.Port, m.Security, m.Auth, m.Username, m.Password = c.Host, c.Port, c.Security, c.Auth, c.Username, c.Password
 
 	m.Mailbox = DefaultIMAPMailbox
 	mailboxOK := true // so that a bad mailbox is not compared below
@@ -168,43 +156,6 @@ func (p *parser) imap(raw *rawIMAP, cfg *Config) {
 			m.TrustedAuthservID = id
 		}
 	}
-}
-
-// imapAuth validates imap.auth against the credentials given. Unlike SMTP
-// there is no "none": an IMAP server must know whose mailbox to open.
-func (p *parser) imapAuth(raw *rawIMAP, m *IMAP) {
-	const key = "imap.auth"
-	pwKey := passwordKey("imap", raw.Password, raw.PasswordFile, raw.PasswordCommand)
-	hasUser := raw.Username != nil
-
-	m.Auth = AuthPlain
-	if raw.Auth == nil {
-		if !hasUser {
-			p.errorf("imap.username", `add username = "...", usually your email address, and a password; or auth = "xoauth2" for Gmail`,
-				"missing: [imap] needs a user name to sign in")
-			return
-		}
-	} else {
-		switch v := *raw.Auth; v {
-		case AuthPlain, AuthXOAUTH2:
-			m.Auth = v
-		default:
-			fix := `use "plain" (username and password) or "xoauth2" (Gmail with your Google sign-in)`
-			switch l := strings.ToLower(v); l {
-			case AuthPlain, AuthXOAUTH2:
-				fix = fmt.Sprintf("write it in lowercase: %q", l)
-			case AuthLogin:
-				fix = `use "plain", which signs in with username and password`
-			case AuthNone:
-				fix = `use "plain" or "xoauth2": an IMAP server needs to know whose mailbox to open`
-			}
-			p.errorf(key, fix, "unknown value %q", v)
-			m.Auth = ""
-			return
-		}
-	}
-
-	p.credentials("imap", m.Auth, m.Host, hasUser, pwKey, &m.Password)
 }
 
 // mailbox validates an optional mailbox name; "" when absent or invalid.

@@ -15,34 +15,38 @@ import (
 	"github.com/emersion/go-smtp"
 	"golang.org/x/oauth2"
 
+	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/xoauth2"
 )
 
-// Security is how the connection to the SMTP server is protected.
+// Security is how the connection to the SMTP server is protected: a value
+// of smtp.security, whose values and default ports config defines.
 type Security string
 
+// The kinds of Security.
 const (
 	// SecurityStartTLS connects in plaintext and upgrades with STARTTLS
 	// (RFC 3207), usually on port 587. A server that does not offer
 	// STARTTLS is an error: there is no fallback to plaintext.
-	SecurityStartTLS Security = "starttls"
+	SecurityStartTLS Security = config.SecurityStartTLS
 	// SecurityTLS is implicit TLS from the first byte (RFC 8314), usually
 	// on port 465.
-	SecurityTLS Security = "tls"
+	SecurityTLS Security = config.SecurityTLS
 	// SecurityNone sends in plaintext. It is allowed to loopback hosts
 	// only (a local relay such as OpenSMTPD).
-	SecurityNone Security = "none"
+	SecurityNone Security = config.SecurityNone
 )
 
-// Auth is the SASL mechanism used to authenticate (RFC 4954).
+// Auth is the SASL mechanism used to authenticate (RFC 4954): a value of
+// smtp.auth.
 type Auth string
 
 // The mechanisms Send can use.
 const (
-	AuthPlain   Auth = "plain"   // PLAIN (RFC 4616) with Username and Password
-	AuthLogin   Auth = "login"   // LOGIN with Username and Password
-	AuthXOAUTH2 Auth = "xoauth2" // XOAUTH2 with Username and a token from Tokens
-	AuthNone    Auth = "none"    // no authentication
+	AuthPlain   Auth = config.AuthPlain   // PLAIN (RFC 4616) with Username and Password
+	AuthLogin   Auth = config.AuthLogin   // LOGIN with Username and Password
+	AuthXOAUTH2 Auth = config.AuthXOAUTH2 // XOAUTH2 with Username and a token from Tokens
+	AuthNone    Auth = config.AuthNone    // no authentication
 )
 
 // DefaultTimeout bounds the dial, the TLS handshake and each SMTP command
@@ -54,7 +58,7 @@ const DefaultTimeout = 30 * time.Second
 // used by concurrent Sends.
 type SMTP struct {
 	Host     string
-	Port     int      // defaults to 465 for SecurityTLS, 587 for SecurityStartTLS, 25 for SecurityNone
+	Port     int      // defaults to config.DefaultPort(Security): 465, 587 or 25
 	Security Security // defaults to SecurityStartTLS
 	Auth     Auth     // defaults to AuthNone
 	Username string
@@ -202,14 +206,9 @@ func (s *SMTP) settings() (settings, error) {
 	if st.host == "" {
 		return st, permanent("config", "no SMTP host")
 	}
-	port := s.Port
 	switch st.security {
-	case SecurityTLS:
-		port = orDefault(port, 465)
-	case SecurityStartTLS:
-		port = orDefault(port, 587)
+	case SecurityTLS, SecurityStartTLS:
 	case SecurityNone:
-		port = orDefault(port, 25)
 		// Without TLS the message, and the password if there is one, cross
 		// the network in the clear: acceptable only to a relay on this
 		// machine. Checked before dialling, so nothing leaves it.
@@ -221,6 +220,10 @@ func (s *SMTP) settings() (settings, error) {
 		}
 	default:
 		return st, permanent("config", "unknown security %q (want starttls, tls or none)", st.security)
+	}
+	port := s.Port
+	if port == 0 {
+		port = config.DefaultPort(string(st.security))
 	}
 	if port <= 0 || port > 65535 {
 		return st, permanent("config", "port %d out of range", port)
@@ -241,13 +244,6 @@ func (s *SMTP) settings() (settings, error) {
 		return st, permanent("config", "unknown auth %q (want plain, login, xoauth2 or none)", st.auth)
 	}
 	return st, nil
-}
-
-func orDefault(port, def int) int {
-	if port == 0 {
-		return def
-	}
-	return port
 }
 
 // isLoopback reports whether host is "localhost" or a loopback IP
@@ -293,7 +289,7 @@ func (s *SMTP) open(ctx context.Context) (*session, error) {
 			return nil, classify(ctx, "credentials", fmt.Errorf("get password: %w", err))
 		}
 	case AuthXOAUTH2:
-		if token, err = s.token(); err != nil {
+		if token, err = xoauth2.Token(s.Tokens); err != nil {
 			return nil, classify(ctx, "credentials", err)
 		}
 	}
@@ -376,21 +372,6 @@ func (s *SMTP) tlsConfig(host string) *tls.Config {
 	return cfg
 }
 
-func (s *SMTP) token() (string, error) {
-	tok, err := s.Tokens.Token()
-	if err != nil {
-		return "", fmt.Errorf("get access token: %w", err)
-	}
-	if tok.AccessToken == "" {
-		return "", errors.New("get access token: token source returned an empty token")
-	}
-	return tok.AccessToken, nil
-}
-
-// tokenInvalidator is the part of googleauth.TokenSource that forgets a
-// cached access token.
-type tokenInvalidator interface{ Invalidate() }
-
 func (s *SMTP) authenticate(ctx context.Context, c *smtp.Client, mech Auth, password, token string) error {
 	if ok, _ := c.Extension("AUTH"); !ok {
 		return permanent("auth", "the server offers no AUTH, so %s authentication is impossible", mech)
@@ -402,22 +383,20 @@ func (s *SMTP) authenticate(ctx context.Context, c *smtp.Client, mech Auth, pass
 	case AuthLogin:
 		err = c.Auth(&loginClient{username: s.Username, password: password})
 	case AuthXOAUTH2:
-		xo := &xoauth2Client{username: s.Username, token: token}
+		// go-smtp cancels an exchange whose Next fails, so a second
+		// challenge can be refused.
+		xo := &xoauth2.Client{Username: s.Username, Token: token, AbortRepeat: true}
 		err = c.Auth(xo)
-		if inv, ok := s.Tokens.(tokenInvalidator); ok && rejected(err) {
-			// The token may have been revoked, or the clocks disagree on
-			// its expiry: a fresh one is worth one more try. RFC 4954 §4
-			// lets a client try AUTH again after a failure.
-			inv.Invalidate()
-			token, terr := s.token()
+		if rejected(err) && xoauth2.Invalidate(s.Tokens) {
+			token, terr := xoauth2.Token(s.Tokens)
 			if terr != nil {
 				return classify(ctx, "credentials", terr)
 			}
-			xo = &xoauth2Client{username: s.Username, token: token}
+			xo = &xoauth2.Client{Username: s.Username, Token: token, AbortRepeat: true}
 			err = c.Auth(xo)
 		}
-		if err != nil && xo.challenge != "" {
-			err = fmt.Errorf("%w (server said %s)", redactAuth(err), xoauth2.Reason(xo.challenge))
+		if reason := xo.Reason(); err != nil && reason != "" {
+			err = fmt.Errorf("%w (server said %s)", redactAuth(err), reason)
 		}
 	}
 	if err != nil {

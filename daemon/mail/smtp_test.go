@@ -644,21 +644,6 @@ func TestLoginClient(t *testing.T) {
 	}
 }
 
-func TestXOAUTH2Client(t *testing.T) {
-	c := &xoauth2Client{username: "me@example.com", token: "ya29.x"}
-	mech, ir, err := c.Start()
-	if want := "user=me@example.com\x01auth=Bearer ya29.x\x01\x01"; mech != "XOAUTH2" || string(ir) != want || err != nil {
-		t.Errorf("Start() = %q, %q, %v; want XOAUTH2, %q, nil", mech, ir, err, want)
-	}
-	resp, err := c.Next([]byte(`{"status":"401"}`))
-	if resp == nil || len(resp) != 0 || err != nil {
-		t.Errorf("Next(error JSON) = %q, %v; want an empty, non-nil response", resp, err)
-	}
-	if _, err := c.Next([]byte("again")); err == nil {
-		t.Errorf("second Next() = nil error, want one")
-	}
-}
-
 func TestClassify(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -219,78 +219,32 @@ func (w *Watcher) login(ctx context.Context, s *session) error {
 	return asAuthError(err)
 }
 
-// tokenInvalidator is the part of googleauth.TokenSource that forgets a
-// cached access token.
-type tokenInvalidator interface{ Invalidate() }
-
 func (w *Watcher) loginXOAUTH2(ctx context.Context, s *session, caps imap.CapSet) error {
 	if !caps.Has(imap.AuthCap("XOAUTH2")) {
 		return &authError{err: errors.New("the server does not offer AUTHENTICATE XOAUTH2")}
 	}
-	token, err := w.token()
+	token, err := xoauth2.Token(w.o.Tokens)
 	if err != nil {
 		return err
 	}
-	xo := &xoauth2Client{username: w.o.Username, token: token}
+	// Not AbortRepeat: imapclient gives up on Next's error without
+	// answering, which would leave the connection unusable.
+	xo := &xoauth2.Client{Username: w.o.Username, Token: token}
 	err = s.do(ctx, "authenticate XOAUTH2", func() error { return s.c.Authenticate(xo) })
-	if inv, ok := w.o.Tokens.(tokenInvalidator); ok && rejected(err) {
-		// The token may have been revoked before its expiry, or the clocks
-		// disagree on it: a fresh one is worth one more try, which RFC 9051
-		// §6.2.2 allows on the same connection.
-		inv.Invalidate()
-		if token, err = w.token(); err != nil {
+	if rejected(err) && xoauth2.Invalidate(w.o.Tokens) {
+		if token, err = xoauth2.Token(w.o.Tokens); err != nil {
 			return err
 		}
-		xo = &xoauth2Client{username: w.o.Username, token: token}
+		xo = &xoauth2.Client{Username: w.o.Username, Token: token}
 		err = s.do(ctx, "authenticate XOAUTH2", func() error { return s.c.Authenticate(xo) })
 	}
-	if err != nil && xo.challenge != "" {
-		reason := xoauth2.Reason(xo.challenge)
+	if reason := xo.Reason(); err != nil && reason != "" {
 		if rejected(err) {
 			return &authError{err: err, reason: reason}
 		}
 		return fmt.Errorf("%w (server said %s)", err, reason)
 	}
 	return asAuthError(err)
-}
-
-func (w *Watcher) token() (string, error) {
-	tok, err := w.o.Tokens.Token()
-	if err != nil {
-		return "", fmt.Errorf("get access token: %w", err)
-	}
-	if tok.AccessToken == "" {
-		return "", errors.New("get access token: the token source returned an empty token")
-	}
-	return tok.AccessToken, nil
-}
-
-// xoauth2Client is a sasl.Client for the XOAUTH2 mechanism
-// (https://developers.google.com/gmail/imap/xoauth2-protocol), which
-// go-sasl lacks: the whole exchange is one initial response naming the user
-// and the bearer token.
-type xoauth2Client struct {
-	username, token string
-	// challenge is the JSON error the server sends as a continuation when it
-	// refuses the token; it names the status and the scope needed, never
-	// the token.
-	challenge string
-}
-
-func (c *xoauth2Client) Start() (string, []byte, error) {
-	return "XOAUTH2", []byte("user=" + c.username + "\x01auth=Bearer " + c.token + "\x01\x01"), nil
-}
-
-func (c *xoauth2Client) Next(challenge []byte) ([]byte, error) {
-	// The challenge carries the error; the server sends its NO only after
-	// the client answers, and Google documents an empty answer. (Returning
-	// an error here would make imapclient give up without answering,
-	// leaving the server waiting and the connection unusable.)
-	c.challenge = string(challenge)
-	if c.challenge == "" {
-		c.challenge = "(empty)"
-	}
-	return []byte{}, nil
 }
 
 // do runs fn, which waits on the server, bounded by ctx and Timeout.

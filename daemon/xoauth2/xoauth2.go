@@ -1,5 +1,5 @@
-// Package xoauth2 holds what the SMTP and IMAP clients share of the XOAUTH2
-// SASL mechanism (Google's and Microsoft's OAuth 2.0 sign-in for mail).
+// Package xoauth2 is the client side of the XOAUTH2 SASL mechanism (Google's
+// and Microsoft's OAuth 2.0 sign-in for mail), shared by SMTP and IMAP.
 package xoauth2
 
 import (
