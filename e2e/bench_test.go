@@ -13,7 +13,7 @@ import (
 
 	"github.com/leadup/leadup/daemon/store"
 	"github.com/leadup/leadup/e2e/mailstack"
-	"github.com/leadup/leadup/internal/procstat"
+	"github.com/leadup/leadup/e2e/procstat"
 )
 
 // BenchmarkReplyToItems measures how long a reply takes from OpenSMTPD

@@ -207,11 +207,12 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	fmt.Fprintf(d.stdout, `
 Done in %s. Everything is still in %s:
   mutt -f %s/Maildir                        read the emails (or open the files in Maildir/new)
+  go run ./cmd/leadup meetings -config %s/config.toml   the meetings with Dana that leadup found
   go run ./cmd/leadup status -config %s/config.toml     what leadup plans next
   go run ./cmd/leadup preview -kind digest -config %s/config.toml
                                             Friday's weekly digest, with a status update for Dana
 Next: make your own config.toml from config.example.toml (README: Google setup, or an .ics address).
-`, time.Since(d.start).Round(time.Second), dir, dir, dir, dir)
+`, time.Since(d.start).Round(time.Second), dir, dir, dir, dir, dir)
 	return nil
 }
 

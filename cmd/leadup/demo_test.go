@@ -32,6 +32,7 @@ func TestDemo(t *testing.T) {
 		"- Send Dana the revised cut-over plan (new today, due Fri)",
 		"- The second senior hire: where is the offer?",
 		"Everything is still in " + dir,
+		"go run ./cmd/leadup meetings -config " + dir + "/config.toml",
 	}
 	at := 0
 	for _, s := range steps {
@@ -51,5 +52,10 @@ func TestDemo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("workspace lacks %s: %v", f, err)
 		}
+	}
+	// The workspace answers the commands the closing lines suggest.
+	out, errOut, code = runCLI(t, "meetings", "-config", filepath.Join(dir, "config.toml"))
+	if code != exitOK || !strings.Contains(out, "Dana / Sam 1:1") || !strings.Contains(out, "Dana Whitfield") {
+		t.Errorf("meetings on the demo's workspace = exit %d:\n%s\n%s", code, out, errOut)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar/google/googletest"
-	"github.com/leadup/leadup/internal/procstat"
+	"github.com/leadup/leadup/e2e/procstat"
 )
 
 // BenchmarkIdleDaemon builds leadup, runs "leadup run" with poll = "1m"

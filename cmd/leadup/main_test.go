@@ -240,23 +240,6 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-func TestMeetingsDemo(t *testing.T) {
-	out, errOut, code := runCLI(t, "meetings", "-demo")
-	if code != exitOK {
-		t.Fatalf("meetings -demo = exit %d, stderr:\n%s", code, errOut)
-	}
-	for _, want := range []string{"Dana / me weekly 1:1", "Q1 planning", "Skip-level with Sam", "Sam Okafor", "boss declined", "group (4)"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("demo output lacks %q:\n%s", want, out)
-		}
-	}
-	for _, unwanted := range []string{"Team standup", "Vendor demo", "Focus:", "offsite"} {
-		if strings.Contains(out, unwanted) {
-			t.Errorf("demo output lists %q, which is not a meeting with a boss:\n%s", unwanted, out)
-		}
-	}
-}
-
 func TestExpiredTokenIsRefreshedAndSaved(t *testing.T) {
 	srv := googletest.NewServer()
 	defer srv.Close()

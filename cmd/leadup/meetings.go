@@ -18,17 +18,15 @@ import (
 var meetingsCommand = command{
 	name:    "meetings",
 	summary: "list your upcoming meetings with your bosses",
-	usage:   "[-json] [-days N] [-offline] [-demo] [-config FILE]",
+	usage:   "[-json] [-days N] [-offline] [-config FILE]",
 	help: `Syncs your calendar (one small request when nothing changed) and lists the
 meetings with your bosses that have not ended yet: start time in your
 configured time zone, title, boss, 1:1 or group, and whether the boss declined.
 
 Use it to check that leadup sees the meetings you expect. If one is missing,
 check the boss's addresses in [[boss]] emails and the [filter] settings.
-
-With -demo it needs no Google account: it lists the meetings of a built-in
-sample calendar, served by a local stand-in for the Calendar API, through the
-same sync, boss rule and store as the real thing.
+To try it before setting up a calendar, run "leadup demo" and then
+"leadup meetings -config DIR/config.toml" on the workspace it leaves.
 
 An event with a boss that someone else (neither a boss nor you) invited you
 to, and that you have not answered, is listed apart as awaiting your answer:
@@ -42,17 +40,7 @@ awaiting_answer (true for such an invitation) and invited_by (its sender).`,
 		asJSON := fs.Bool("json", false, "print JSON instead of a table")
 		days := fs.Int("days", 0, "show the next `N` days (default: google.lookahead)")
 		offline := fs.Bool("offline", false, "do not sync; list what the last sync stored")
-		demo := fs.Bool("demo", false, "use a built-in sample calendar and configuration (no Google account needed)")
 		return func(ctx context.Context, e *env, args []string) int {
-			if *demo {
-				path, cleanup, err := startSample(time.Now())
-				if err != nil {
-					fmt.Fprintf(e.stderr, "leadup: %v\n", err)
-					return exitFail
-				}
-				defer cleanup()
-				e.configPath = path
-			}
 			return runMeetings(ctx, e, *asJSON, *days, *offline)
 		}
 	},

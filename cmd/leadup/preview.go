@@ -10,6 +10,7 @@ import (
 
 	"github.com/leadup/leadup/daemon"
 	"github.com/leadup/leadup/daemon/config"
+	"github.com/leadup/leadup/daemon/meeting"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/schedule"
@@ -88,7 +89,7 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 	}
 	defer d.Close()
 	noteThrowawayKey(e, d, cfg)
-	var j schedule.Job
+	var m meeting.Meeting
 	if next {
 		ms, err := d.UpcomingMeetings(ctx, cfg.Calendar.Lookahead)
 		if err != nil {
@@ -99,25 +100,25 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 			fmt.Fprintln(e.stderr, "leadup: no upcoming meeting with a boss is stored: run \"leadup meetings\" to sync, or use -sample")
 			return exitFail
 		}
-		j.Meeting = ms[0]
+		m = ms[0]
 	} else {
-		m, err := d.Store().Meeting(ctx, id)
-		if err != nil {
+		var err error
+		if m, err = d.Store().Meeting(ctx, id); err != nil {
 			fmt.Fprintf(e.stderr, "leadup: %v (ids are listed by \"leadup meetings -json\")\n", err)
 			return exitFail
 		}
-		j.Meeting = m
 	}
-	j.Kind = kind
+	var j schedule.Job
 	switch kind {
 	case outbox.KindBrief:
-		j.Lead = cfg.Brief.Before[len(cfg.Brief.Before)-1]
-		j.Variant = schedule.BriefVariant(j.Lead)
-		j.Due, j.Expires = j.Meeting.Event.Start.Add(-j.Lead), j.Meeting.Event.Start
+		// The shortest lead: the brief that goes out last, closest to the meeting.
+		j = schedule.BriefJob(m, cfg.Brief.Before[len(cfg.Brief.Before)-1])
 	case outbox.KindFollowup:
-		j.Due, j.Expires = j.Meeting.Event.End.Add(cfg.Followup.After), j.Meeting.Event.End.Add(schedule.FollowupWindow)
+		j = schedule.FollowupJob(m, cfg.Followup.After)
 	case outbox.KindNotice:
-		j.Change, j.OldStart, j.Variant = schedule.ChangeCancelled, j.Meeting.Event.Start, schedule.ChangeCancelled
+		// The cancellation notice, as if the user had been told the
+		// meeting's current start.
+		j = schedule.CancelledNoticeJob(m, m.Event.Start, d.Clock().Now())
 	}
 	msg, r, err := d.Preview(ctx, j)
 	if err != nil {

@@ -1,5 +1,7 @@
 // Package procstat reads a process's CPU time and memory from Linux's /proc,
-// for the benchmarks that run leadup as a separate process.
+// for the benchmarks that run leadup as a separate process (here and in
+// cmd/leadup). It lives beside the end-to-end tests, and only _test.go files
+// import it, so none of it ships in the leadup binary.
 package procstat
 
 import (

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -13,10 +15,47 @@ import (
 	"github.com/leadup/leadup/daemon/googleauth"
 )
 
-// sampleConfig is the configuration of "leadup meetings -demo": two bosses
-// and a local stand-in for the Google Calendar API.
-const sampleConfig = `# A sample configuration written by "leadup meetings -demo".
-state_dir = "state"
+// TestMeetingsSampleCalendar lists a fortnight of a typical calendar through
+// the Calendar API fake: the meetings with either boss are listed, with the
+// boss's own answer and the group size, and the rest are left out.
+func TestMeetingsSampleCalendar(t *testing.T) {
+	srv := googletest.NewServer()
+	defer srv.Close()
+	now := time.Now()
+	fillSample(srv, now)
+	cfg := sampleConfig(t, srv, now)
+
+	out, errOut, code := runCLI(t, "meetings", "-config", cfg)
+	if code != exitOK {
+		t.Fatalf("meetings = exit %d, stderr:\n%s", code, errOut)
+	}
+	for _, want := range []string{"Dana / me weekly 1:1", "Q1 planning", "Skip-level with Sam", "Sam Okafor", "boss declined", "group (4)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("meetings output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"Team standup", "Vendor demo", "Focus:", "offsite"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("meetings output lists %q, which is not a meeting with a boss:\n%s", unwanted, out)
+		}
+	}
+}
+
+// sampleConfig writes a configuration with two bosses, one of them with two
+// addresses, and a token for srv, and returns the config path.
+func sampleConfig(t *testing.T, srv *googletest.Server, now time.Time) string {
+	t.Helper()
+	dir := t.TempDir()
+	client := `{"installed":{"client_id":"id.apps.googleusercontent.com","client_secret":"s",` +
+		`"auth_uri":"` + srv.URL + `/auth","token_uri":"` + srv.URL + `/token"}}`
+	if err := os.WriteFile(filepath.Join(dir, "client_secret.json"), []byte(client), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := &oauth2.Token{AccessToken: "access", RefreshToken: "refresh", TokenType: "Bearer", Expiry: now.Add(time.Hour)}
+	if err := googleauth.WriteToken(filepath.Join(dir, "state", "google-token.json"), tok); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`state_dir = "state"
 
 [google]
 endpoint = %q
@@ -24,43 +63,16 @@ endpoint = %q
 [[boss]]
 name = "Dana Whitfield"
 emails = ["dana@example.com", "dana.whitfield@corp.example"]
-style = "Headline first; numbers over adjectives."
-priorities = ["Ship the billing migration by March", "Hire two engineers"]
 
 [[boss]]
 name = "Sam Okafor"
 emails = ["sam@example.com"]
-style = "Wants the big picture and the risks."
-`
-
-// startSample serves a sample calendar from a local fake of the Calendar API
-// and writes a configuration and token for it into a new temporary
-// directory. It returns the config path and a function that cleans up.
-func startSample(now time.Time) (string, func(), error) {
-	srv := googletest.NewServer()
-	dir, err := os.MkdirTemp("", "leadup-demo-")
-	if err != nil {
-		srv.Close()
-		return "", nil, fmt.Errorf("create demo directory: %w", err)
-	}
-	cleanup := func() { srv.Close(); os.RemoveAll(dir) }
-	client := `{"installed":{"client_id":"demo.apps.googleusercontent.com","client_secret":"demo",` +
-		`"auth_uri":"` + srv.URL + `/auth","token_uri":"` + srv.URL + `/token"}}`
-	tok := &oauth2.Token{AccessToken: "demo", RefreshToken: "demo", TokenType: "Bearer", Expiry: now.Add(time.Hour)}
+`, srv.Endpoint())
 	path := filepath.Join(dir, "config.toml")
-	err = os.WriteFile(filepath.Join(dir, "client_secret.json"), []byte(client), 0o600)
-	if err == nil {
-		err = googleauth.WriteToken(filepath.Join(dir, "state", "google-token.json"), tok)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	if err == nil {
-		err = os.WriteFile(path, fmt.Appendf(nil, sampleConfig, srv.Endpoint()), 0o600)
-	}
-	if err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("write demo files: %w", err)
-	}
-	fillSample(srv, now)
-	return path, cleanup, nil
+	return path
 }
 
 // fillSample puts a fortnight of a typical calendar on srv: meetings with
