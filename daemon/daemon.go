@@ -443,7 +443,8 @@ func (d *Daemon) smtp() *mail.SMTP {
 
 // Close releases the store. Closing again does nothing.
 func (d *Daemon) Close() error {
-	d.closeOnce.Do(func() { d.closeErr = d.store.Close() })
+	// Named, last-first, each step bounded in time: see lifecycle.go.
+	d.closeOnce.Do(func() { d.closeErr = d.teardown().close() })
 	return d.closeErr
 }
 

@@ -18,7 +18,9 @@ import (
 // Run runs the daemon until ctx ends: the calendar tracker, the scheduler,
 // the outbox's deliverer and, with [imap], the mailbox watcher, each in its
 // own goroutine. It returns once all have stopped; an SMTP exchange under
-// way is let finish. It closes the daemon.
+// way is let finish. It returns nil when ctx ends, which is a normal stop,
+// and the error of a loop that stopped for any other reason. It closes the
+// daemon.
 func (d *Daemon) Run(ctx context.Context) error { return d.Serve(ctx, nil, nil) }
 
 // Serve is Run with configuration reloads: each time reload receives, it
@@ -129,8 +131,10 @@ func (d *Daemon) settle(ctx context.Context) {
 	}
 }
 
-// run runs the loops until ctx ends or one of them fails. It tells systemd
-// the daemon is ready once the first calendar sync has been attempted.
+// run runs the loops until ctx ends or one of them fails, and returns the
+// failures, not the loops' reports of ctx ending (see stopped). It tells
+// systemd the daemon is ready once the first calendar sync has been
+// attempted.
 func (d *Daemon) run(ctx context.Context) error {
 	type loop struct {
 		name string
@@ -166,7 +170,7 @@ func (d *Daemon) run(ctx context.Context) error {
 	errs := make([]error, len(loops))
 	for i, l := range loops {
 		wg.Go(func() {
-			if err := l.run(ctx); err != nil {
+			if err := stopped(ctx, l.run(ctx)); err != nil {
 				errs[i] = fmt.Errorf("%s: %w", l.name, err)
 				cancel() // one loop failing stops the daemon: systemd restarts it
 			}
@@ -180,6 +184,23 @@ func (d *Daemon) run(ctx context.Context) error {
 	<-ctx.Done()
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// errLoopReturned is a loop that returned nil while it was meant to run on.
+var errLoopReturned = errors.New("stopped with no error while the daemon ran on")
+
+// stopped sorts out what a loop's Run returned: nil for a normal stop (ctx
+// ended, on shutdown, on reload, or because another loop failed, and the
+// loop returned its cause), the error otherwise. A loop that returns while
+// ctx goes on has failed, even with no error to say why.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err()) || errors.Is(err, context.Cause(ctx))) {
+		return nil
+	}
+	if err == nil {
+		return errLoopReturned
+	}
+	return err
 }
 
 // watchdog pings systemd's watchdog twice per interval while no loop is

@@ -1,5 +1,7 @@
 // Package clock lets long-running loops ask for the time and for timers
 // through an interface, so that tests drive time by hand instead of sleeping.
+// It also holds what those loops share about time: Loop, Probe and Guard,
+// and the Backoff they wait by after failures.
 package clock
 
 import (

@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/netip"
 	"strconv"
@@ -84,7 +83,8 @@ const (
 	// handing it old messages again is safe; looking further back would only
 	// cost time.
 	rescanWindow = 7 * 24 * time.Hour
-	// minBackoff and maxBackoff bound the wait between reconnections.
+	// minBackoff and maxBackoff bound the wait between reconnections:
+	// minBackoff after the first failure, doubling to maxBackoff.
 	minBackoff = time.Second
 	maxBackoff = 5 * time.Minute
 	// fetchChunk is how many messages one metadata FETCH asks for, so that
@@ -223,6 +223,8 @@ type Watcher struct {
 	checkpoints CheckpointStore
 	// guard recovers a panic in a pass or in the Handler.
 	guard *clock.Guard
+	// backoff times the reconnections; a test may set its Rand.
+	backoff clock.Backoff
 
 	// trace, when set by a test, is told of the points where the watcher
 	// waits ("idle", "poll", "backoff"), after the wait's
@@ -320,6 +322,7 @@ func New(o Options) (*Watcher, error) {
 		log:         log.With("server", addr, "mailbox", o.Mailbox),
 		checkpoints: cp,
 		guard:       clock.NewGuard("mailbox watcher", o.Clock, log),
+		backoff:     clock.Backoff{Base: minBackoff, Cap: maxBackoff},
 	}, nil
 }
 
@@ -338,13 +341,16 @@ func isLoopback(host string) bool {
 // backoff from 1 s doubling to 5 min; a rejected login waits the full 5 min
 // each time, since only a new password (a reload) can fix it. A panic in a
 // pass is a failed connection, and one in the Handler ignores the message
-// (see deliver). Run returns nil when ctx ends, and an error if
-// Options.Handler is nil or if panics repeat.
+// (see deliver). Run returns what stopped it, never nil:
+// context.Cause(ctx) when ctx ends, and an error if Options.Handler is nil
+// or if panics repeat.
 func (w *Watcher) Run(ctx context.Context) error {
 	if w.o.Handler == nil {
 		return errors.New("mailbox: Run needs a Handler")
 	}
-	backoff := minBackoff
+	// failures counts the connections in a row that failed before a full
+	// pass; a rejected login does not count, since it waits maxBackoff.
+	failures := 0
 	for ctx.Err() == nil {
 		var progressed bool
 		var err error
@@ -358,7 +364,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 			break
 		}
 		if progressed {
-			backoff = minBackoff
+			failures = 0
 		}
 		var wait time.Duration
 		if _, ok := errors.AsType[*authError](err); ok {
@@ -367,15 +373,15 @@ func (w *Watcher) Run(ctx context.Context) error {
 		} else {
 			// Jitter keeps a fleet of watchers that lost the same server
 			// from hammering it in step when it comes back.
-			wait = backoff/2 + rand.N(backoff/2+1)
-			backoff = min(2*backoff, maxBackoff)
+			failures++
+			wait = w.backoff.Delay(failures)
 			w.log.Warn("IMAP connection failed; reconnecting", "err", err, "retry_in", wait.Round(time.Millisecond))
 		}
 		if w.sleep(ctx, wait, "backoff") != nil {
 			break
 		}
 	}
-	return nil
+	return context.Cause(ctx)
 }
 
 // sleep waits for d on the clock, or until ctx ends.

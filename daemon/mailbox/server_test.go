@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -265,7 +266,7 @@ func newFixture(t *testing.T, ts *testServer, rec *recorder, mod func(*Options))
 }
 
 // run starts Run and returns a function that stops it and checks that it
-// returned nil promptly; it is also registered as a cleanup.
+// returned context.Canceled promptly; it is also registered as a cleanup.
 func (fx *fixture) run(t *testing.T) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -277,8 +278,8 @@ func (fx *fixture) run(t *testing.T) (stop func()) {
 			cancel()
 			select {
 			case err := <-done:
-				if err != nil {
-					t.Errorf("Run() = %v, want nil after cancel", err)
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("Run() = %v, want context.Canceled after cancel", err)
 				}
 			case <-time.After(waitFor):
 				t.Errorf("Run() did not return within %v of cancel", waitFor)

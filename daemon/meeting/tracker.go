@@ -31,7 +31,7 @@ type Tracker struct {
 
 	source    calendar.Source
 	store     Store
-	rule      atomic.Pointer[Rule]
+	rule      *Rule // fixed: a reload opens a new daemon, with a new Tracker
 	poll      time.Duration
 	clock     clock.Clock
 	log       *slog.Logger
@@ -70,14 +70,9 @@ func NewTracker(o TrackerOptions) *Tracker {
 	if o.AfterSync == nil {
 		o.AfterSync = func(SyncResult) {}
 	}
-	t := &Tracker{source: o.Source, store: o.Store, poll: o.Poll, clock: o.Clock, log: o.Log, onChange: o.OnChange, afterSync: o.AfterSync}
-	t.rule.Store(o.Rule)
-	return t
+	return &Tracker{source: o.Source, store: o.Store, rule: o.Rule, poll: o.Poll, clock: o.Clock, log: o.Log,
+		onChange: o.OnChange, afterSync: o.AfterSync}
 }
-
-// SetRule replaces the boss rule, on a config reload. If it differs, the next
-// sync is a full one, so every event is classified again.
-func (t *Tracker) SetRule(r *Rule) { t.rule.Store(r) }
 
 // LastSync returns when a sync last succeeded; zero if none has.
 func (t *Tracker) LastSync() time.Time {
@@ -98,7 +93,7 @@ type SyncResult struct {
 // Sync runs one sync now.
 func (t *Tracker) Sync(ctx context.Context) (SyncResult, error) {
 	name := t.source.Name()
-	rule := t.rule.Load()
+	rule := t.rule
 	st, err := t.store.SyncState(ctx, name)
 	if err != nil {
 		return SyncResult{}, err
@@ -172,14 +167,20 @@ func (t *Tracker) logChanges(name string, ms []Meeting, changes []Change) {
 
 // Run syncs every poll interval until ctx ends, the first time at once
 // unless a sync succeeded less than a poll ago. A failed sync is logged and
-// retried with a growing delay, up to maxErrorBackoff.
+// retried with a growing delay, up to maxErrorBackoff (or the poll, if
+// longer). It returns what stopped it, never nil: context.Cause(ctx) when
+// ctx ended, or the guard's error when panics repeated.
 func (t *Tracker) Run(ctx context.Context) error {
 	failures := 0
+	// The poll doubled at each failure in a row. No jitter: one daemon
+	// polls one calendar, so there is no herd to spread, and the Google
+	// client already jitters its own retries within a sync.
+	backoff := clock.Backoff{Base: t.poll, Cap: max(maxErrorBackoff, t.poll)}
 	// A panic in a sync (an event that trips a bug) fails that sync only;
 	// panics that repeat end Run with an error.
 	guard := clock.NewGuard("calendar tracker", t.clock, t.log)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	clock.Loop(ctx, t.clock, nil, &t.Probe, func(ctx context.Context) time.Duration {
 		// A sync that succeeded less than a poll ago (the daemon syncs once
 		// before it reports ready) is as good as one now.
@@ -191,8 +192,8 @@ func (t *Tracker) Run(ctx context.Context) error {
 		var err error
 		if perr := guard.Do(func() { _, err = t.Sync(ctx) }); perr != nil {
 			err = perr
-			if guard.Err() != nil {
-				cancel()
+			if gerr := guard.Err(); gerr != nil {
+				cancel(gerr)
 			}
 		}
 		if err != nil {
@@ -200,14 +201,15 @@ func (t *Tracker) Run(ctx context.Context) error {
 				return 0
 			}
 			failures++
-			delay := min(t.poll<<min(failures-1, 16), max(maxErrorBackoff, t.poll))
+			delay := backoff.Max(failures)
 			t.log.Error("calendar sync failed", "calendar", t.source.Name(), "err", err, "retry_in", delay)
 			return delay
 		}
 		failures = 0
 		return t.poll
 	})
-	return guard.Err()
+	// Loop returns only once ctx has ended: the cause is what stopped it.
+	return context.Cause(ctx)
 }
 
 func findMeeting(ms []Meeting, key string) Meeting {

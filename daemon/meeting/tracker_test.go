@@ -51,6 +51,8 @@ func event(id string, start time.Time, guests ...string) *calendarapi.Event {
 
 type harness struct {
 	srv     *googletest.Server
+	src     *google.Source
+	clock   *clock.Fake
 	store   *store.Store
 	tracker *meeting.Tracker
 	changes [][]meeting.Change
@@ -80,6 +82,7 @@ func newHarnessWith(t *testing.T, now time.Time, rule *meeting.Rule, log ...*slo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.store.Close() })
+	h.src, h.clock = src, fake
 	h.tracker = meeting.NewTracker(meeting.TrackerOptions{
 		Source:   src,
 		Store:    h.store,
@@ -208,7 +211,10 @@ func TestTrackerReclassifiesWhenTheRuleChanges(t *testing.T) {
 	h.srv.Put("primary", event("group", now.Add(3*time.Hour), "dana@example.com", "lee@example.com"))
 	h.sync(t)
 
-	h.tracker.SetRule(meeting.NewRule(bosses, config.Filter{GroupMeetings: false}))
+	// A reload opens a new daemon: a new tracker, with the new rule, on
+	// the same store and calendar.
+	h.tracker = meeting.NewTracker(meeting.TrackerOptions{Source: h.src, Store: h.store,
+		Rule: meeting.NewRule(bosses, config.Filter{GroupMeetings: false}), Poll: 2 * time.Minute, Clock: h.clock})
 	res := h.sync(t)
 	if !res.Full {
 		t.Error("sync after a rule change was incremental, want full")
@@ -319,8 +325,42 @@ func TestTrackerRunPollsAndBacksOff(t *testing.T) {
 		t.Errorf("LastSync() = %v, want %v", last, fake.Now())
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run() = %v, want nil after cancel", err)
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() = %v, want context.Canceled after cancel", err)
+	}
+}
+
+// TestTrackerRunBackoffIsCapped: while syncs keep failing, the poll doubles
+// up to 30 minutes and stays there, without jitter.
+func TestTrackerRunBackoffIsCapped(t *testing.T) {
+	fail := errors.New("network down")
+	src := &scriptedSource{errs: slices.Repeat([]error{fail}, 8), done: make(chan struct{}, 10)}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	fake := clock.NewFake(now)
+	tr := meeting.NewTracker(meeting.TrackerOptions{
+		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- tr.Run(ctx) }()
+	<-src.done
+	for i, want := range []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute,
+		30 * time.Minute, 30 * time.Minute} {
+		<-fake.BlockUntil(1)
+		next, _ := fake.NextDue()
+		if got := next.Sub(fake.Now()); got != want {
+			t.Fatalf("after %d failures: next sync in %v, want %v", i+1, got, want)
+		}
+		fake.Advance(want)
+		<-src.done
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() = %v, want context.Canceled after cancel", err)
 	}
 }
 

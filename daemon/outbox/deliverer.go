@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/leadup/leadup/daemon/clock"
@@ -93,20 +92,22 @@ func (d *Deliverer) Kick() {
 }
 
 // Run delivers queued messages as they fall due until ctx ends. It first
-// settles the messages an unclean stop left in sending.
+// settles the messages an unclean stop left in sending. It returns what
+// stopped it, never nil: context.Cause(ctx) when ctx ended, or the guard's
+// error when panics repeated.
 func (d *Deliverer) Run(ctx context.Context) error {
 	// A panic in a step (a message that trips a bug) fails that step only;
 	// panics that repeat end Run with an error.
 	guard := clock.NewGuard("deliverer", d.o.Clock, d.o.Log)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	clock.Loop(ctx, d.o.Clock, d.kick, &d.Probe, func(ctx context.Context) time.Duration {
 		var wait time.Duration
 		var err error
 		if perr := guard.Do(func() { wait, err = d.step(ctx) }); perr != nil {
 			err = perr
-			if guard.Err() != nil {
-				cancel()
+			if gerr := guard.Err(); gerr != nil {
+				cancel(gerr)
 			}
 		}
 		if err != nil && ctx.Err() == nil {
@@ -115,7 +116,8 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		}
 		return wait
 	})
-	return guard.Err()
+	// Loop returns only once ctx has ended: the cause is what stopped it.
+	return context.Cause(ctx)
 }
 
 // step settles interrupted sends, delivers everything due, and returns how
@@ -237,11 +239,7 @@ func (d *Deliverer) deliver(ctx context.Context, m Message) error {
 // Backoff returns the wait after the given number of failed attempts: 30 s
 // doubling to 10 min, jittered to between half and all of that.
 func Backoff(attempts int) time.Duration {
-	d := retryCap
-	if attempts < 10 {
-		d = min(retryBase<<max(attempts-1, 0), retryCap)
-	}
-	return d/2 + rand.N(d/2+1)
+	return clock.Backoff{Base: retryBase, Cap: retryCap}.Delay(attempts)
 }
 
 func plural(n int, word string) string {

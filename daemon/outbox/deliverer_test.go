@@ -87,8 +87,8 @@ func (fx *fixture) start() {
 func (fx *fixture) stop(t *testing.T) {
 	t.Helper()
 	fx.cancel()
-	if err := <-fx.done; err != nil {
-		t.Errorf("Run() = %v", err)
+	if err := <-fx.done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() = %v, want context.Canceled after cancel", err)
 	}
 }
 
@@ -290,10 +290,25 @@ func TestStopDuringSendRecordsTheOutcome(t *testing.T) {
 	<-g.entered
 	fx.cancel() // SIGTERM while the server is taking DATA
 	close(g.release)
-	if err := <-fx.done; err != nil {
-		t.Fatalf("Run() = %v", err)
+	if err := <-fx.done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run() = %v, want context.Canceled", err)
 	}
 	if m := fx.state(t); m.State != outbox.StateSent {
 		t.Errorf("a message delivered during shutdown is %s, want sent (else it goes out again)", m.State)
+	}
+}
+
+// TestBackoffSchedule: 30 s doubling to 10 min, each wait jittered to
+// between half and all of it.
+func TestBackoffSchedule(t *testing.T) {
+	for attempts, want := range map[int]time.Duration{
+		1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 4: 4 * time.Minute, 5: 8 * time.Minute,
+		6: 10 * time.Minute, 50: 10 * time.Minute,
+	} {
+		for range 20 {
+			if got := outbox.Backoff(attempts); got < want/2 || got > want {
+				t.Fatalf("Backoff(%d) = %v, want within [%v, %v]", attempts, got, want/2, want)
+			}
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/leadup/leadup/daemon/clock"
@@ -68,9 +67,9 @@ type Options struct {
 type Scheduler struct {
 	// Probe says whether the loop is stuck (for the systemd watchdog).
 	Probe clock.Probe
-	o     Options
-	cfg   atomic.Pointer[Config]
-	kick  chan struct{}
+	// o.Config is fixed: a reload opens a new daemon, with a new Scheduler.
+	o    Options
+	kick chan struct{}
 	// warned logs each cap of [limits] once, not on every plan.
 	warned warnings
 }
@@ -93,14 +92,12 @@ func New(o Options) *Scheduler {
 		o.Planned = func(*Job) {}
 	}
 	s := &Scheduler{o: o, kick: make(chan struct{}, 1)}
-	s.SetConfig(o.Config)
-	return s
-}
-
-// SetConfig replaces the configuration, on reload, and re-plans.
-func (s *Scheduler) SetConfig(c Config) {
-	s.cfg.Store(&c)
+	// A new Scheduler has always started with a kick pending (setting its
+	// configuration used to kick), so Run's first plan is followed at once
+	// by a second. Redundant but cheap, and kept so that a start does
+	// exactly what it did.
 	s.Kick()
+	return s
 }
 
 // Kick makes the scheduler re-plan now. It never blocks; the calendar
@@ -112,20 +109,22 @@ func (s *Scheduler) Kick() {
 	}
 }
 
-// Run plans and dispatches until ctx ends.
+// Run plans and dispatches until ctx ends. It returns what stopped it,
+// never nil: context.Cause(ctx) when ctx ended, or the guard's error when
+// panics repeated.
 func (s *Scheduler) Run(ctx context.Context) error {
 	// A panic in a step (a meeting that trips a bug) fails that step only;
 	// panics that repeat end Run with an error.
 	guard := clock.NewGuard("scheduler", s.o.Clock, s.o.Log)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	clock.Loop(ctx, s.o.Clock, s.kick, &s.Probe, func(ctx context.Context) time.Duration {
 		var next time.Time
 		var err error
 		if perr := guard.Do(func() { next, err = s.Tick(ctx) }); perr != nil {
 			err = perr
-			if guard.Err() != nil {
-				cancel()
+			if gerr := guard.Err(); gerr != nil {
+				cancel(gerr)
 			}
 		}
 		switch {
@@ -139,14 +138,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		}
 		return min(max(next.Sub(s.o.Clock.Now()), 0), maxSleep)
 	})
-	return guard.Err()
+	// Loop returns only once ctx has ended: the cause is what stopped it.
+	return context.Cause(ctx)
 }
 
 // Tick plans at the current time, writes the due jobs to the outbox, and
 // returns when the next job falls due (zero if none is planned).
 func (s *Scheduler) Tick(ctx context.Context) (time.Time, error) {
 	now := s.o.Clock.Now()
-	due, upcoming, capped, err := current(ctx, s.o.Store, *s.cfg.Load(), now)
+	due, upcoming, capped, err := current(ctx, s.o.Store, s.o.Config, now)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -323,11 +322,7 @@ func (s *Source) do(ctx context.Context, call *calendarapi.EventsListCall) (*cal
 // [d/2, d] where d = base·2^attempt capped at backoffCap ("equal jitter"),
 // and never less than what the server asked for in Retry-After.
 func backoff(attempt int, retryAfter time.Duration) time.Duration {
-	d := backoffCap
-	if attempt < 7 {
-		d = min(backoffBase<<attempt, backoffCap)
-	}
-	d = d/2 + rand.N(d/2+1)
+	d := clock.Backoff{Base: backoffBase, Cap: backoffCap}.Delay(attempt + 1)
 	return max(d, min(retryAfter, 5*time.Minute))
 }
 
