@@ -29,6 +29,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/leadup/leadup/daemon/clock"
+	"github.com/leadup/leadup/daemon/config"
 )
 
 // Security is how the connection to the IMAP server is protected.
@@ -37,14 +38,14 @@ type Security string
 // The kinds of Security.
 const (
 	// SecurityTLS is implicit TLS, on port 993 by default (RFC 8314).
-	SecurityTLS Security = "tls"
+	SecurityTLS Security = config.SecurityTLS
 	// SecurityStartTLS upgrades a plaintext connection with STARTTLS
 	// (RFC 9051 §6.2.1), on port 143 by default. A server that does not
 	// offer STARTTLS is refused, never used in plaintext.
-	SecurityStartTLS Security = "starttls"
+	SecurityStartTLS Security = config.SecurityStartTLS
 	// SecurityNone speaks plaintext. It is allowed to loopback hosts only
 	// (a local Dovecot, a test server).
-	SecurityNone Security = "none"
+	SecurityNone Security = config.SecurityNone
 )
 
 // Auth is how the watcher logs in.
@@ -55,11 +56,11 @@ type Auth string
 const (
 	// AuthPlain logs in with Username and Password: AUTHENTICATE PLAIN
 	// (RFC 4616) when the server offers it, else the LOGIN command.
-	AuthPlain Auth = "plain"
+	AuthPlain Auth = config.AuthPlain
 	// AuthXOAUTH2 logs in with Username and an OAuth 2.0 access token from
 	// Tokens, as Gmail and Microsoft 365 require
 	// (https://developers.google.com/gmail/imap/xoauth2-protocol).
-	AuthXOAUTH2 Auth = "xoauth2"
+	AuthXOAUTH2 Auth = config.AuthXOAUTH2
 )
 
 // Defaults for the zero values in Options.
@@ -254,10 +255,7 @@ func New(o Options) (*Watcher, error) {
 		return nil, fmt.Errorf("mailbox: unknown security %q (want tls, starttls or none)", o.Security)
 	}
 	if o.Port == 0 {
-		o.Port = 143
-		if o.Security == SecurityTLS {
-			o.Port = 993
-		}
+		o.Port = config.DefaultIMAPPort(string(o.Security))
 	}
 	if o.Port < 0 || o.Port > 65535 {
 		return nil, fmt.Errorf("mailbox: port %d out of range", o.Port)
