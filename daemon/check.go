@@ -52,6 +52,9 @@ type CheckOptions struct {
 // co.SendTest is set and changes nothing on the servers. It reports whether
 // every check passed.
 func Check(ctx context.Context, o Options, co CheckOptions, report func(CheckResult)) bool {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	if o.Clock == nil {
 		o.Clock = clock.System{}
 	}
@@ -61,10 +64,10 @@ func Check(ctx context.Context, o Options, co CheckOptions, report func(CheckRes
 	}
 	c.config()
 	c.state(ctx)
-	d := c.token(ctx)
-	c.calendar(ctx, d)
-	c.smtp(ctx, d)
-	c.imap(ctx, d)
+	tokens := c.token(ctx)
+	c.calendar(ctx, tokens)
+	c.smtp(ctx, tokens)
+	c.imap(ctx, tokens)
 	return c.ok
 }
 
@@ -150,30 +153,26 @@ func (c *checker) state(ctx context.Context) {
 
 // token checks the OAuth client and token, when leadup signs in to
 // Google, refreshing the token to prove Google still accepts it. It returns
-// a partial daemon for the later checks, whose tokens are nil if this
+// the token source for the later checks: nil if none is needed or this
 // failed.
-func (c *checker) token(ctx context.Context) *Daemon {
-	d := &Daemon{cfg: c.cfg, log: c.o.Log, clock: c.o.Clock, opts: c.o}
-	if d.log == nil {
-		d.log = slog.New(slog.DiscardHandler)
-	}
-	if !d.needsGoogle() {
+func (c *checker) token(ctx context.Context) *googleauth.TokenSource {
+	if !needsGoogle(c.cfg) {
 		c.skip("token", "no Google sign-in needed: the calendar is an .ics feed and mail signs in without OAuth")
-		return d
+		return nil
 	}
-	if err := d.openTokens(ctx); err != nil {
+	tokens, err := openTokens(ctx, c.cfg, c.o.Log)
+	if err != nil {
 		fix := "run `leadup auth`"
 		if config.IsConfigError(err) {
 			fix = "download the OAuth client JSON again (README, Google setup) and set google.client_file"
 		}
 		c.fail("token", oneLine(err), fix)
-		return d
+		return nil
 	}
-	d.tokens.Invalidate()
-	if _, err := d.tokens.Token(); err != nil {
+	tokens.Invalidate()
+	if _, err := tokens.Token(); err != nil {
 		c.fail("token", oneLine(err), "run `leadup auth`")
-		d.tokens = nil
-		return d
+		return nil
 	}
 	var want []string
 	if c.cfg.Calendar.Source == config.SourceGoogle {
@@ -182,7 +181,7 @@ func (c *checker) token(ctx context.Context) *Daemon {
 	if c.cfg.NeedsGoogleMailScope() {
 		want = append(want, googleauth.ScopeMail)
 	}
-	granted := d.tokens.Scopes()
+	granted := tokens.Scopes()
 	var missing []string
 	for _, s := range want {
 		if granted != nil && !slices.Contains(granted, s) {
@@ -192,29 +191,30 @@ func (c *checker) token(ctx context.Context) *Daemon {
 	if len(missing) > 0 {
 		c.fail("token", "Google did not grant "+strings.Join(missing, ", "),
 			"run `leadup auth` again and tick every permission on Google's consent screen")
-		return d
+		return tokens
 	}
 	if granted == nil { // Google did not say: what was asked for
 		granted = want
 	}
 	c.pass("token", fmt.Sprintf("%s refreshed; scopes %s", c.cfg.Google.TokenFile, strings.Join(shortScopes(granted), ", ")))
-	return d
+	return tokens
 }
 
 // calendar lists the calendar over the lookahead and counts the meetings
 // with each boss: a boss with none usually means a wrong address.
-func (c *checker) calendar(ctx context.Context, d *Daemon) {
-	if c.cfg.Calendar.Source == config.SourceGoogle && d.tokens == nil {
+func (c *checker) calendar(ctx context.Context, tokens *googleauth.TokenSource) {
+	if c.cfg.Calendar.Source == config.SourceGoogle && tokens == nil {
 		c.notTried("calendar", "needs a working Google token")
 		return
 	}
-	if err := d.openCalendarSource(ctx); err != nil {
+	source, err := openCalendar(ctx, c.o, tokens)
+	if err != nil {
 		c.fail("calendar", oneLine(err), "check [calendar]")
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.co.Timeout)
 	defer cancel()
-	ch, err := d.source.Sync(ctx, "")
+	ch, err := source.Sync(ctx, "")
 	if err != nil {
 		fix := "check google.calendar, and that the Calendar API is enabled in your Google Cloud project"
 		if c.cfg.Calendar.Source == config.SourceICS {
@@ -234,7 +234,7 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 			continue
 		}
 		events++
-		m := rule.Classify(d.source.Name(), ev)
+		m := rule.Classify(source.Name(), ev)
 		if m.Status == meeting.Active || m.Status == meeting.Declined {
 			meetings[m.Boss]++
 			continue
@@ -253,7 +253,7 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 			absent = append(absent, b.Name)
 		}
 	}
-	detail := fmt.Sprintf("%s: %s in the next %s; meetings: %s", d.source.Name(), plural(events, "event"),
+	detail := fmt.Sprintf("%s: %s in the next %s; meetings: %s", source.Name(), plural(events, "event"),
 		config.Duration(c.cfg.Calendar.Lookahead).String(), strings.Join(counts, ", "))
 	if len(absent) > 0 {
 		fix := "check the emails of " + strings.Join(absent, ", ") + " under [[boss]], and [filter]"
@@ -268,7 +268,7 @@ func (c *checker) calendar(ctx context.Context, d *Daemon) {
 
 // smtp connects, negotiates TLS and signs in, and with SendTest sends a
 // test email.
-func (c *checker) smtp(ctx context.Context, d *Daemon) {
+func (c *checker) smtp(ctx context.Context, tokens *googleauth.TokenSource) {
 	if c.cfg.Mail.Transport == config.TransportMaildir {
 		c.maildir(ctx)
 		return
@@ -277,13 +277,13 @@ func (c *checker) smtp(ctx context.Context, d *Daemon) {
 		c.fail("smtp", "no [smtp] server configured", `add an [smtp] table with host = "smtp.example.com" (see config.example.toml)`)
 		return
 	}
-	if c.cfg.SMTP.Auth == config.AuthXOAUTH2 && d.tokens == nil {
+	if c.cfg.SMTP.Auth == config.AuthXOAUTH2 && tokens == nil {
 		c.notTried("smtp", `auth = "xoauth2" needs a working Google token`)
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.co.Timeout)
 	defer cancel()
-	s := d.smtp()
+	s := openSMTP(c.cfg, tokens)
 	addr := net.JoinHostPort(c.cfg.SMTP.Host, strconv.Itoa(c.cfg.SMTP.Port))
 	if err := s.Check(ctx); err != nil {
 		c.fail("smtp", oneLine(err), smtpFix(c.cfg, err))
@@ -339,16 +339,17 @@ func (c *checker) maildir(ctx context.Context) {
 }
 
 // imap logs in, opens the mailbox read-only and asks for IDLE.
-func (c *checker) imap(ctx context.Context, d *Daemon) {
+func (c *checker) imap(ctx context.Context, tokens *googleauth.TokenSource) {
 	if !c.cfg.HasIMAP() {
 		c.skip("imap", "no [imap] mailbox configured: replies are logged only through `leadup ingest`")
 		return
 	}
-	if c.cfg.IMAP.Auth == config.AuthXOAUTH2 && d.tokens == nil {
+	if c.cfg.IMAP.Auth == config.AuthXOAUTH2 && tokens == nil {
 		c.notTried("imap", `auth = "xoauth2" needs a working Google token`)
 		return
 	}
-	w, err := d.openMailbox(c.o)
+	// Checked only: no checkpoints to keep, no mail to hand over.
+	w, err := openMailbox(c.o, tokens, nil, nil)
 	if err != nil {
 		c.fail("imap", oneLine(err), "check the [imap] settings")
 		return

@@ -13,7 +13,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -26,6 +25,7 @@ import (
 	"github.com/leadup/leadup/daemon/calendar/google"
 	"github.com/leadup/leadup/daemon/calendar/ics"
 	"github.com/leadup/leadup/daemon/clock"
+	"github.com/leadup/leadup/daemon/compose"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
 	"github.com/leadup/leadup/daemon/ingest"
@@ -75,7 +75,7 @@ type Daemon struct {
 	tokens    *googleauth.TokenSource
 	source    calendar.Source
 	tracker   *meeting.Tracker
-	composer  *composer
+	composer  *compose.Composer
 	scheduler *schedule.Scheduler
 	deliverer *outbox.Deliverer
 	ingester  *ingest.Ingester
@@ -123,30 +123,20 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{cfg: cfg, log: o.Log, clock: o.Clock, store: st, notifier: o.Notifier, opts: o}
-	if err := d.openCalendar(ctx); err != nil {
+	if d.tokens, d.source, err = openCalendarAndTokens(ctx, o); err != nil {
 		st.Close()
 		return nil, err
 	}
-	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
 
 	var verifier outbox.Verifier
 	if cfg.HasIMAP() {
-		if d.watcher, err = d.openMailbox(o); err != nil {
+		if d.watcher, err = openMailbox(o, d.tokens, st, d.handleMail); err != nil {
 			st.Close()
 			return nil, err
 		}
 		verifier = d.watcher
 	}
-	d.sender = o.Sender
-	switch {
-	case d.sender != nil:
-	case cfg.Mail.Transport == config.TransportMaildir:
-		// The Maildir itself says exactly what was delivered.
-		md := &mail.Maildir{Dir: cfg.Mail.Maildir}
-		d.sender, verifier = md, md
-	case cfg.HasSMTP():
-		d.sender = d.smtp()
-	}
+	d.sender, verifier = openSender(o, d.tokens, verifier)
 	d.deliverer = outbox.NewDeliverer(outbox.Options{
 		Store:       st,
 		Sender:      d.sender,
@@ -157,8 +147,9 @@ func Open(ctx context.Context, o Options) (*Daemon, error) {
 		Crash:       o.Crash,
 		Backoff:     o.RetryBackoff,
 	})
-	d.composer.queued = d.deliverer.Kick
-	d.ingester = ingest.New(ingest.Options{Config: cfg, Store: st, Tokens: minter, Confirm: d.composer, Now: o.Clock.Now, Log: o.Log})
+	d.composer = compose.New(compose.Options{Config: cfg, Render: rnd, Store: st, Tokens: minter, Now: o.Clock.Now, Queued: d.deliverer.Kick})
+	d.ingester = ingest.New(ingest.Options{Config: cfg, Store: st, Tokens: minter, Confirm: d.composer, Now: o.Clock.Now, Log: o.Log,
+		TemplateHeadings: rnd.FollowupHeadings()})
 	d.scheduler = schedule.New(schedule.Options{
 		Store:    st,
 		Composer: d.composer,
@@ -217,11 +208,11 @@ func openReadOnly(ctx context.Context, o Options, rnd *render.Renderer) (*Daemon
 		st.Close()
 		return nil, err
 	}
-	if err := d.openCalendar(ctx); err != nil {
+	if d.tokens, d.source, err = openCalendarAndTokens(ctx, o); err != nil {
 		st.Close()
 		return nil, err
 	}
-	d.composer = &composer{cfg: cfg, render: rnd, store: st, tokens: minter, now: o.Clock.Now}
+	d.composer = compose.New(compose.Options{Config: cfg, Render: rnd, Store: st, Tokens: minter, Now: o.Clock.Now})
 	return d, nil
 }
 
@@ -260,35 +251,46 @@ func scheduleConfig(cfg *config.Config) schedule.Config {
 		OverdueFollowupsPerBoss: cfg.Limits.OverdueFollowupsPerBoss}
 }
 
-// openCalendar builds the calendar source the configuration names, and the
-// Google token source when the calendar or the mail sign-in needs one.
-func (d *Daemon) openCalendar(ctx context.Context) error {
-	if d.needsGoogle() {
-		if err := d.openTokens(ctx); err != nil {
-			return err
+// The wiring below is free functions: each builds one part from the
+// configuration and what it is given, and returns it. Open and Check both
+// build the parts with them, so that check's verdicts are about exactly
+// what the daemon runs.
+
+// openCalendarAndTokens builds the Google token source, when the calendar
+// or the mail sign-in needs one (nil otherwise), and the calendar source
+// the configuration o.Config names.
+func openCalendarAndTokens(ctx context.Context, o Options) (*googleauth.TokenSource, calendar.Source, error) {
+	var tokens *googleauth.TokenSource
+	if needsGoogle(o.Config) {
+		var err error
+		if tokens, err = openTokens(ctx, o.Config, o.Log); err != nil {
+			return nil, nil, err
 		}
 	}
-	return d.openCalendarSource(ctx)
+	src, err := openCalendar(ctx, o, tokens)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tokens, src, nil
 }
 
-// openCalendarSource builds the calendar source; a Google one needs the
-// token source open.
-func (d *Daemon) openCalendarSource(ctx context.Context) error {
-	if d.cfg.Calendar.Source == config.SourceICS {
-		return d.openICS(ctx, d.opts)
+// openCalendar builds the calendar source o.Config names; a Google one
+// needs the token source.
+func openCalendar(ctx context.Context, o Options, tokens *googleauth.TokenSource) (calendar.Source, error) {
+	if o.Config.Calendar.Source == config.SourceICS {
+		return openICS(ctx, o)
 	}
-	return d.openGoogle(ctx, d.opts)
+	return openGoogle(ctx, o, tokens)
 }
 
 // needsGoogle reports whether leadup signs in to Google: for the calendar,
 // or for the mail with XOAUTH2.
-func (d *Daemon) needsGoogle() bool {
-	return d.cfg.Calendar.Source == config.SourceGoogle || d.cfg.NeedsGoogleMailScope()
+func needsGoogle(cfg *config.Config) bool {
+	return cfg.Calendar.Source == config.SourceGoogle || cfg.NeedsGoogleMailScope()
 }
 
 // openTokens loads the OAuth client and the saved token.
-func (d *Daemon) openTokens(ctx context.Context) error {
-	cfg := d.cfg
+func openTokens(ctx context.Context, cfg *config.Config, log *slog.Logger) (*googleauth.TokenSource, error) {
 	var scopes []string
 	if cfg.Calendar.Source == config.SourceGoogle {
 		scopes = append(scopes, googleauth.ScopeCalendarEventsReadonly)
@@ -298,30 +300,25 @@ func (d *Daemon) openTokens(ctx context.Context) error {
 	}
 	conf, err := googleauth.LoadClient(cfg.Google.ClientFile, scopes...)
 	if err != nil {
-		return &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
+		return nil, &config.Error{File: cfg.Path, Key: "google.client_file", Msg: err.Error(),
 			Fix: "point it at the Desktop app OAuth client JSON downloaded from Google Cloud (see the README's Google setup)"}
 	}
-	ts, err := googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, d.log)
-	if err != nil {
-		return err
-	}
-	d.tokens = ts
-	return nil
+	return googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, log)
 }
 
 // openGoogle builds the Google Calendar source. Its HTTP client carries the
 // saved OAuth token and writes back every refreshed one.
-func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
-	cfg := d.cfg
+func openGoogle(ctx context.Context, o Options, tokens *googleauth.TokenSource) (calendar.Source, error) {
+	cfg := o.Config
 	// Not oauth2.NewClient: it wraps the source in a ReuseTokenSource whose
 	// cache Invalidate could not reach. Our TokenSource caches by itself.
-	client := &http.Client{Transport: &oauth2.Transport{Source: d.tokens, Base: http.DefaultTransport}}
+	client := &http.Client{Transport: &oauth2.Transport{Source: tokens, Base: http.DefaultTransport}}
 	src, err := google.New(ctx, google.Options{
 		CalendarID: cfg.Google.Calendar,
 		Lookahead:  cfg.Calendar.Lookahead,
 		Endpoint:   cfg.Google.Endpoint,
 		HTTPClient: client,
-		Tokens:     d.tokens,
+		Tokens:     tokens,
 		UserAgent:  o.UserAgent,
 		Clock:      o.Clock,
 		Log:        o.Log,
@@ -330,22 +327,22 @@ func (d *Daemon) openGoogle(ctx context.Context, o Options) error {
 		MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d.source = src
-	return nil
+	return src, nil
 }
 
 // openICS builds the iCalendar source: a published feed or a file.
-func (d *Daemon) openICS(ctx context.Context, o Options) error {
-	c := d.cfg.Calendar
+func openICS(ctx context.Context, o Options) (calendar.Source, error) {
+	cfg := o.Config
+	c := cfg.Calendar
 	so := ics.Options{
 		File:               c.ICSFile,
 		Lookahead:          c.Lookahead,
-		MaxInstances:       d.cfg.Limits.EventsPerListing,
-		MaxSeriesInstances: d.cfg.Limits.InstancesPerSeries,
+		MaxInstances:       cfg.Limits.EventsPerListing,
+		MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
 		Self:               c.Me,
-		Location:           d.cfg.Location,
+		Location:           cfg.Location,
 		UserAgent:          o.UserAgent,
 		Clock:              o.Clock,
 		Log:                o.Log,
@@ -354,26 +351,27 @@ func (d *Daemon) openICS(ctx context.Context, o Options) error {
 		u, err := c.RevealICSURL(ctx)
 		if err != nil {
 			if ce, ok := errors.AsType[*config.Error](err); ok {
-				ce.File = d.cfg.Path
-				return ce
+				ce.File = cfg.Path
+				return nil, ce
 			}
-			return &config.Error{File: d.cfg.Path, Key: "calendar.ics_url", Msg: err.Error(), Fix: "check the file or command that gives the address"}
+			return nil, &config.Error{File: cfg.Path, Key: "calendar.ics_url", Msg: err.Error(), Fix: "check the file or command that gives the address"}
 		}
 		so.URL = u
 	}
 	src, err := ics.New(so)
 	if err != nil {
-		return &config.Error{File: d.cfg.Path, Key: "calendar", Msg: err.Error(), Fix: "check ics_url or ics_file"}
+		return nil, &config.Error{File: cfg.Path, Key: "calendar", Msg: err.Error(), Fix: "check ics_url or ics_file"}
 	}
-	d.source = src
-	return nil
+	return src, nil
 }
 
-// openMailbox builds the IMAP watcher from the configuration. Every new
-// message goes to the ingester; only the user's own replies are marked
-// read or moved.
-func (d *Daemon) openMailbox(o Options) (*mailbox.Watcher, error) {
-	c := d.cfg.IMAP
+// openMailbox builds the IMAP watcher from the configuration. It keeps its
+// progress in checkpoints (nil: in memory) and hands every new message to
+// handle (nil for a watcher that is only checked, never run).
+func openMailbox(o Options, tokens *googleauth.TokenSource, checkpoints mailbox.CheckpointStore,
+	handle func(context.Context, mailbox.Message) mailbox.Disposition) (*mailbox.Watcher, error) {
+	cfg := o.Config
+	c := cfg.IMAP
 	mo := mailbox.Options{
 		Host:             c.Host,
 		Port:             c.Port,
@@ -384,46 +382,69 @@ func (d *Daemon) openMailbox(o Options) (*mailbox.Watcher, error) {
 		ProcessedMailbox: c.ProcessedMailbox,
 		Idle:             c.Idle,
 		Poll:             c.Poll,
-		MaxSize:          d.cfg.Reply.MaxSize,
+		MaxSize:          cfg.Reply.MaxSize,
 		Timeout:          c.Timeout,
 		Clock:            o.Clock,
 		Log:              o.Log,
-		Checkpoints:      d.store,
-		Handler: func(ctx context.Context, m mailbox.Message) mailbox.Disposition {
-			if m.TooLarge {
-				d.log.Warn("email too large to read; left alone", "uid", m.UID, "bytes", m.Size, "max", d.cfg.Reply.MaxSize)
-				return mailbox.Ignore
-			}
-			res, err := d.ingester.Ingest(ctx, m.Raw)
-			if err != nil {
-				d.log.Error("could not log email; will try again", "uid", m.UID, "err", err)
-				return mailbox.Retry
-			}
-			if res.Outcome == ingest.Ignored {
-				return mailbox.Ignore
-			}
-			return mailbox.Handled
-		},
+		Checkpoints:      checkpoints,
+		Handler:          handle,
 	}
 	if c.Password.IsSet() {
 		mo.Password = c.Password.Reveal
 	}
 	if c.Auth == config.AuthXOAUTH2 {
-		mo.Tokens = d.tokens
+		mo.Tokens = tokens
 	}
 	if o.MailboxTLS != nil {
 		mo.TLSConfig = o.MailboxTLS
 	}
 	w, err := mailbox.New(mo)
 	if err != nil {
-		return nil, &config.Error{File: d.cfg.Path, Key: "imap", Msg: err.Error(), Fix: "check the [imap] settings"}
+		return nil, &config.Error{File: cfg.Path, Key: "imap", Msg: err.Error(), Fix: "check the [imap] settings"}
 	}
 	return w, nil
 }
 
-// smtp builds the SMTP client from the configuration.
-func (d *Daemon) smtp() *mail.SMTP {
-	c := d.cfg.SMTP
+// handleMail is the mailbox watcher's Handler: every new message goes to
+// the ingester; only the user's own replies are marked read or moved.
+func (d *Daemon) handleMail(ctx context.Context, m mailbox.Message) mailbox.Disposition {
+	if m.TooLarge {
+		d.log.Warn("email too large to read; left alone", "uid", m.UID, "bytes", m.Size, "max", d.cfg.Reply.MaxSize)
+		return mailbox.Ignore
+	}
+	res, err := d.ingester.Ingest(ctx, m.Raw)
+	if err != nil {
+		d.log.Error("could not log email; will try again", "uid", m.UID, "err", err)
+		return mailbox.Retry
+	}
+	if res.Outcome == ingest.Ignored {
+		return mailbox.Ignore
+	}
+	return mailbox.Handled
+}
+
+// openSender builds what sends the mail: o.Sender if given, else the
+// Maildir or the SMTP client the configuration names (nil with neither). A
+// Maildir is its own verifier; otherwise verifier, the mailbox that says
+// whether an interrupted send arrived, is returned as given.
+func openSender(o Options, tokens *googleauth.TokenSource, verifier outbox.Verifier) (outbox.Sender, outbox.Verifier) {
+	cfg := o.Config
+	switch {
+	case o.Sender != nil:
+		return o.Sender, verifier
+	case cfg.Mail.Transport == config.TransportMaildir:
+		// The Maildir itself says exactly what was delivered.
+		md := &mail.Maildir{Dir: cfg.Mail.Maildir}
+		return md, md
+	case cfg.HasSMTP():
+		return openSMTP(cfg, tokens), verifier
+	}
+	return nil, verifier
+}
+
+// openSMTP builds the SMTP client from the configuration.
+func openSMTP(cfg *config.Config, tokens *googleauth.TokenSource) *mail.SMTP {
+	c := cfg.SMTP
 	s := &mail.SMTP{
 		Host:     c.Host,
 		Port:     c.Port,
@@ -436,7 +457,7 @@ func (d *Daemon) smtp() *mail.SMTP {
 		s.Password = c.Password.Reveal
 	}
 	if c.Auth == config.AuthXOAUTH2 {
-		s.Tokens = d.tokens
+		s.Tokens = tokens
 	}
 	return s
 }
@@ -496,19 +517,7 @@ func (d *Daemon) status(next *schedule.Job) {
 // Preview composes the email for a job without queuing it, and returns
 // the message and its rendered parts.
 func (d *Daemon) Preview(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
-	c := *d.composer
-	if c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
-		// Previewing needs no mail settings: stand in for the missing ones.
-		cfg := *c.cfg
-		if cfg.Mail.From == nil {
-			cfg.Mail.From = &netmail.Address{Name: "leadup", Address: "leadup@localhost"}
-		}
-		if cfg.Mail.To == nil {
-			cfg.Mail.To = &netmail.Address{Address: "you@localhost"}
-		}
-		c.cfg = &cfg
-	}
-	return c.compose(ctx, j)
+	return d.composer.Preview(ctx, j)
 }
 
 // Plan returns the plan as it stands now: the jobs due (not yet queued) and
@@ -548,7 +557,7 @@ func (d *Daemon) TopicAddress() string {
 	if d.throwawayKey {
 		return ""
 	}
-	return d.composer.topicAddress()
+	return d.composer.TopicAddress()
 }
 
 // ThrowawayReplyKey reports whether the daemon, opened read-only on a state

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/replytoken"
 	"github.com/leadup/leadup/daemon/schedule"
@@ -74,7 +75,7 @@ func TestOpenReadOnly(t *testing.T) {
 		"SyncMeetings":  second(d.SyncMeetings(ctx)),
 		"Ingest":        second(d.Ingest(ctx, []byte("From: me@example.com\r\n\r\nhi\r\n"))),
 		"DeliverDue":    d.DeliverDue(ctx),
-		"Store.AddItem": second(d.Store().AddItem(ctx, store.Item{Boss: "Dana Whitfield", Kind: store.ItemNote, Text: "x"})),
+		"Store.AddItem": second(d.Store().AddItem(ctx, meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Note, Text: "x"})),
 		"Store.CloseItems": func() error {
 			_, _, err := d.Store().CloseItems(ctx, []int64{1})
 			return err

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 
 	"github.com/leadup/leadup/daemon"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/schedule"
 	"github.com/leadup/leadup/daemon/store"
@@ -157,12 +158,12 @@ func TestReplyIsLoggedAndConfirmed(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ListItems() = %v", err)
 	}
-	var decisions, actions []store.Item
+	var decisions, actions []meetinglog.Item
 	for _, it := range items {
 		switch it.Kind {
-		case store.ItemDecision:
+		case meetinglog.Decision:
 			decisions = append(decisions, it)
-		case store.ItemAction:
+		case meetinglog.Action:
 			actions = append(actions, it)
 		default:
 			t.Errorf("unexpected %s item %q", it.Kind, it.Text)

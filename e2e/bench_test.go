@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/store"
 	"github.com/leadup/leadup/e2e/mailstack"
 	"github.com/leadup/leadup/e2e/procstat"
@@ -40,11 +41,11 @@ func BenchmarkReplyToItems(b *testing.B) {
 	}
 	defer st.Close()
 	logged := func(text string) bool {
-		items, err := st.ListItems(context.Background(), store.ItemQuery{Kinds: []string{store.ItemAction}})
+		items, err := st.ListItems(context.Background(), store.ItemQuery{Kinds: []meetinglog.Kind{meetinglog.Action}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		return slices.ContainsFunc(items, func(it store.Item) bool { return it.Text == text })
+		return slices.ContainsFunc(items, func(it meetinglog.Item) bool { return it.Text == text })
 	}
 
 	var lat []time.Duration

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/store"
 )
 
@@ -58,7 +59,7 @@ func runItems(ctx context.Context, e *env, asJSON, all bool, boss string) int {
 		return code
 	}
 	defer d.Close()
-	items, err := d.Store().ListItems(ctx, store.ItemQuery{Boss: boss, Kinds: []string{store.ItemAction}, Open: !all})
+	items, err := d.Store().ListItems(ctx, store.ItemQuery{Boss: boss, Kinds: []meetinglog.Kind{meetinglog.Action}, Open: !all})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitFail
@@ -99,7 +100,7 @@ func runItems(ctx context.Context, e *env, asJSON, all bool, boss string) int {
 }
 
 // ownerName says who owns an item: "me", the boss's name, or the name given.
-func ownerName(it store.Item) string {
+func ownerName(it meetinglog.Item) string {
 	if it.Owner == "boss" {
 		return it.Boss
 	}

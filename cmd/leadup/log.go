@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/store"
 )
 
@@ -43,14 +44,14 @@ type logEntry struct {
 }
 
 type logItemJSON struct {
-	ID      int64   `json:"id"`
-	Kind    string  `json:"kind"`
-	Text    string  `json:"text"`
-	Owner   string  `json:"owner,omitempty"`
-	Due     *string `json:"due"`
-	Status  string  `json:"status"`
-	Created string  `json:"created"`
-	Done    *string `json:"done"`
+	ID      int64           `json:"id"`
+	Kind    meetinglog.Kind `json:"kind"`
+	Text    string          `json:"text"`
+	Owner   string          `json:"owner,omitempty"`
+	Due     *string         `json:"due"`
+	Status  string          `json:"status"`
+	Created string          `json:"created"`
+	Done    *string         `json:"done"`
 }
 
 func runLog(ctx context.Context, e *env, boss, since, format string) int {
@@ -128,9 +129,12 @@ func writeLogMarkdown(w io.Writer, entries []*logEntry, loc *time.Location) {
 		fmt.Fprintln(w, "\nNothing logged yet. Reply to a follow-up to start the log.")
 		return
 	}
-	sections := []struct{ kind, title string }{
-		{store.ItemDecision, "Decisions"}, {store.ItemAction, "Action items"}, {store.ItemFeedback, "Feedback"},
-		{store.ItemNote, "Notes"}, {store.ItemPoint, "Talking points"},
+	sections := []struct {
+		kind  meetinglog.Kind
+		title string
+	}{
+		{meetinglog.Decision, "Decisions"}, {meetinglog.Action, "Action items"}, {meetinglog.Feedback, "Feedback"},
+		{meetinglog.Note, "Notes"}, {meetinglog.Point, "Talking points"},
 	}
 	for _, en := range entries {
 		when := ""
@@ -145,7 +149,7 @@ func writeLogMarkdown(w io.Writer, entries []*logEntry, loc *time.Location) {
 					continue
 				}
 				line := "- " + it.Text
-				if it.Kind == store.ItemAction {
+				if it.Kind == meetinglog.Action {
 					var facts []string
 					facts = append(facts, fmt.Sprintf("#%d", it.ID))
 					if it.Owner == "boss" {

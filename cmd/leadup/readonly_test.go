@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar/google/googletest"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/replytoken"
 	"github.com/leadup/leadup/daemon/store"
 	"github.com/leadup/leadup/internal/dirsnap"
@@ -112,7 +113,7 @@ func TestReportingCommandsWriteNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Close()
-		if _, err := w.AddItem(context.Background(), store.Item{Boss: "Dana Whitfield", Kind: store.ItemAction, Owner: "me",
+		if _, err := w.AddItem(context.Background(), meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Action, Owner: "me",
 			Text: "written beside the commands"}); err != nil {
 			t.Fatal(err)
 		}

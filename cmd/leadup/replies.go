@@ -9,7 +9,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/leadup/leadup/daemon/ingest"
+	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/reply"
 	"github.com/leadup/leadup/daemon/reply/grammar"
 )
@@ -108,8 +108,9 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 	if !ok {
 		return exitFail
 	}
-	opts := reply.Options{TemplateHeadings: ingest.TemplateHeadings}
+	var opts reply.Options
 	gopts := grammar.Options{Location: time.UTC}
+	templatesDir := ""
 	if withConfig {
 		cfg, code := e.loadConfig(e.logger())
 		if code != exitOK {
@@ -120,7 +121,16 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 		for _, b := range cfg.Bosses {
 			gopts.BossNames = append(gopts.BossNames, b.Name)
 		}
+		templatesDir = cfg.TemplatesDir
 	}
+	// The follow-up's headings, as the templates the daemon loads write
+	// them, for answers typed inline into the quoted follow-up.
+	rnd, err := render.New(templatesDir)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: templates: %v\n", err)
+		return exitConfig
+	}
+	opts.TemplateHeadings = rnd.FollowupHeadings()
 	msg, err := reply.Extract(raw, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "leadup: cannot read the email: %v\n", err)

@@ -11,6 +11,7 @@ import (
 	"github.com/leadup/leadup/daemon/calendar"
 	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/store"
 )
@@ -125,7 +126,7 @@ func TestExpiredToken(t *testing.T) {
 	if n := len(fx.confirm.calls); n != 2 || fx.confirm.calls[1].Outcome != ingest.TooLate {
 		t.Errorf("confirmations = %+v, want the second to say why nothing was logged", fx.confirm.calls)
 	}
-	if items, _ := fx.st.ListItems(ctx, store.ItemQuery{Kinds: []string{store.ItemDecision}}); len(items) != 1 {
+	if items, _ := fx.st.ListItems(ctx, store.ItemQuery{Kinds: []meetinglog.Kind{meetinglog.Decision}}); len(items) != 1 {
 		t.Errorf("%d decisions, want only the recent meeting's", len(items))
 	}
 }
@@ -149,7 +150,7 @@ func TestReplyToBrief(t *testing.T) {
 	}
 	var texts []string
 	for _, it := range res.Logged.Items {
-		if it.Kind != store.ItemPoint || it.MeetingKey != key {
+		if it.Kind != meetinglog.Point || it.MeetingKey != key {
 			t.Errorf("item %+v, want a talking point for %s", it, key)
 		}
 		texts = append(texts, it.Text)

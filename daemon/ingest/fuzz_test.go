@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/reply"
 	"github.com/leadup/leadup/daemon/reply/grammar"
 )
@@ -29,7 +28,7 @@ func FuzzReadAndParse(f *testing.F) {
 	confirm := opts
 	confirm.Confirmation, confirm.DateOrder = true, grammar.MonthFirst
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		msg, err := reply.Extract(raw, reply.Options{MaxSize: 1 << 20, Deadline: 2 * time.Second, TemplateHeadings: ingest.TemplateHeadings})
+		msg, err := reply.Extract(raw, reply.Options{MaxSize: 1 << 20, Deadline: 2 * time.Second, TemplateHeadings: followupHeadings})
 		if err != nil {
 			return
 		}

@@ -28,16 +28,13 @@ import (
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/reply"
 	"github.com/leadup/leadup/daemon/reply/grammar"
 	"github.com/leadup/leadup/daemon/replytoken"
 	"github.com/leadup/leadup/daemon/store"
 )
-
-// TemplateHeadings are the follow-up template's headings, for replies typed
-// inline into the quoted template.
-var TemplateHeadings = []string{"Decisions", "Action items", "Feedback", "Next time"}
 
 // ExpiredGrace is how long after a meeting a reply whose token has expired
 // is still logged: the token proves the reply answers leadup's email, and a
@@ -84,7 +81,7 @@ type Result struct {
 	// Answers is the leadup email the reply answers, when it answers one.
 	Answers outbox.Message
 	Parse   grammar.Log
-	Logged  store.Logged
+	Logged  meetinglog.Logged
 	// Dropped is how many items past MaxItems were not logged.
 	Dropped int
 }
@@ -94,8 +91,8 @@ type Store interface {
 	SentByToken(ctx context.Context, token string) (outbox.Message, error)
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	ReplySeen(ctx context.Context, messageID string) (bool, error)
-	ReplyByID(ctx context.Context, messageID string) (store.Reply, error)
-	RecordReply(ctx context.Context, rec store.Record) (store.Logged, error)
+	ReplyByID(ctx context.Context, messageID string) (meetinglog.Reply, error)
+	RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error)
 	RecordIgnored(ctx context.Context, m store.IgnoredMail) error
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 }
@@ -118,6 +115,10 @@ type Options struct {
 	Confirm Confirmer // nil: no confirmations
 	Now     func() time.Time
 	Log     *slog.Logger
+	// TemplateHeadings are the headings of the follow-up the templates
+	// write (render.Renderer.FollowupHeadings), for replies typed inline
+	// into the quoted follow-up.
+	TemplateHeadings []string
 }
 
 // Ingester processes emails. It is safe for concurrent use.
@@ -147,7 +148,7 @@ func New(o Options) *Ingester {
 // warning).
 func (in *Ingester) Ingest(ctx context.Context, raw []byte) (Result, error) {
 	cfg := in.o.Config
-	msg, err := reply.Extract(raw, reply.Options{MaxSize: cfg.Reply.MaxSize, Deadline: cfg.Reply.TimeLimit, TemplateHeadings: TemplateHeadings})
+	msg, err := reply.Extract(raw, reply.Options{MaxSize: cfg.Reply.MaxSize, Deadline: cfg.Reply.TimeLimit, TemplateHeadings: in.o.TemplateHeadings})
 	if err != nil {
 		in.o.Log.Warn("email not read", "err", err, "bytes", len(raw))
 		return Result{Outcome: Ignored, Why: err.Error()}, nil
@@ -392,8 +393,8 @@ func (in *Ingester) answer(ctx context.Context, msg *reply.Message, a answer, re
 			in.o.Log.Warn("reply not logged", "why", res.Why, "message_id", msg.MessageID, "meeting", m.Key)
 			in.remember(ctx, msg, res.Why)
 			// Recorded with nothing logged, so that it is answered once.
-			return in.record(ctx, msg, res, store.Record{
-				Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: replyDate(msg, in.o.Now())},
+			return in.record(ctx, msg, res, meetinglog.Record{
+				Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: replyDate(msg, in.o.Now())},
 			})
 		}
 		in.o.Log.Info("reply token expired, but the meeting is recent enough: logging it", "message_id", msg.MessageID, "meeting", m.Key)
@@ -434,9 +435,9 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	when := replyDate(msg, in.o.Now())
 	parsed := grammar.Parse(msg.Text, in.grammarOptions(m.Boss, &m, when))
 	res.Outcome, res.Meeting, res.Boss, res.Parse = Logged, m.Key, m.Boss, parsed
-	res, err := in.record(ctx, msg, res, store.Record{
-		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
-		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: m.Event.Start,
+	res, err := in.record(ctx, msg, res, meetinglog.Record{
+		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
+		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: meetinglog.RaisedAt(m),
 	})
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
@@ -449,9 +450,9 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 // record stores what an email logged, with its confirmation queued in the
 // same transaction (unless [reply] confirm is off), and returns res with
 // what was logged, or as a Duplicate.
-func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec store.Record) (Result, error) {
+func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec meetinglog.Record) (Result, error) {
 	if in.o.Confirm != nil && in.o.Config.Reply.Confirm {
-		rec.Confirmation = func(l store.Logged) (outbox.Message, bool) {
+		rec.Confirmation = func(l meetinglog.Logged) (outbox.Message, bool) {
 			r := res
 			r.Logged = l
 			m, ok, err := in.o.Confirm.Confirmation(ctx, msg, r)
@@ -491,7 +492,7 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 	if errors.Is(err, store.ErrNotFound) {
 		// The confirmed email's row is gone only if the database was
 		// replaced; its meeting still says where new items go.
-		orig = store.Reply{MessageID: res.Answers.Variant, MeetingKey: m.Key, Boss: m.Boss}
+		orig = meetinglog.Reply{MessageID: res.Answers.Variant, MeetingKey: m.Key, Boss: m.Boss}
 	} else if err != nil {
 		return res, err
 	}
@@ -503,20 +504,13 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 	opts := in.grammarOptions(orig.Boss, mp, when)
 	opts.Confirmation = true
 	parsed := grammar.Parse(msg.Text, opts)
-	items := toItems(parsed, in.o.Config.Location)
-	if m.Event.End.After(when) {
-		// The meeting is still ahead: notes about it are things to raise,
-		// as they were in the email confirmed.
-		for i := range items {
-			if items[i].Kind == store.ItemNote {
-				items[i].Kind = store.ItemPoint
-			}
-		}
-	}
+	// A meeting still ahead: notes about it are things to raise, as they
+	// were in the email confirmed.
+	items := meetinglog.Ahead(toItems(parsed, in.o.Config.Location), m, when)
 	fixes := toFixes(parsed.Corrections, orig.MessageID, in.o.Config.Location)
 	res.Outcome, res.Meeting, res.Boss, res.Parse = Corrected, m.Key, orig.Boss, parsed
-	res, err = in.record(ctx, msg, res, store.Record{
-		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
+	res, err = in.record(ctx, msg, res, meetinglog.Record{
+		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
 		Items: items, Done: doneIDs(parsed), Fixes: fixes,
 	})
 	if err != nil || res.Outcome == Duplicate {
@@ -529,26 +523,26 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 
 // toFixes turns the grammar's corrections into the store's fixes, at most
 // MaxFixes of them; due dates become the end of that day in loc.
-func toFixes(cs []grammar.Correction, replyID string, loc *time.Location) []store.Fix {
-	var out []store.Fix
+func toFixes(cs []grammar.Correction, replyID string, loc *time.Location) []meetinglog.Fix {
+	var out []meetinglog.Fix
 	for _, c := range cs[:min(len(cs), MaxFixes)] {
-		f := store.Fix{Op: string(c.Op), ID: int64(c.ID), Owner: c.Owner, Kind: string(c.Kind), Text: c.Text}
+		f := meetinglog.Fix{Op: string(c.Op), ID: int64(c.ID), Owner: c.Owner, Kind: meetinglog.Kind(c.Kind), Text: c.Text}
 		switch c.Op {
 		case grammar.SetDue:
-			f.Op = store.FixDue
+			f.Op = meetinglog.FixDue
 			if c.Due != nil {
 				f.Due = endOfDay(*c.Due, loc)
 			}
 		case grammar.SetOwner:
-			f.Op = store.FixOwner
+			f.Op = meetinglog.FixOwner
 		case grammar.SetKind:
-			f.Op = store.FixKind
+			f.Op = meetinglog.FixKind
 		case grammar.SetText:
-			f.Op = store.FixText
+			f.Op = meetinglog.FixText
 		case grammar.Undo:
-			f.Op = store.FixUndo
+			f.Op = meetinglog.FixUndo
 		case grammar.UndoReply:
-			f.Op, f.Reply = store.FixUndoReply, replyID
+			f.Op, f.Reply = meetinglog.FixUndoReply, replyID
 		default:
 			continue
 		}
@@ -612,13 +606,13 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	// The subject is a point when it says so ("topic: …"), or when the
 	// body has none; otherwise it is just a subject. A reply to a brief
 	// has the brief's subject: never a point.
-	var items []store.Item
+	var items []meetinglog.Item
 	subject, prefixed := topicInSubject(msg.Subject, boss)
 	if m != nil {
 		subject = ""
 	}
 	if prefixed && subject != "" {
-		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
+		items = append(items, meetinglog.Item{Kind: meetinglog.Point, Text: subject, Source: oneLine(msg.Subject)})
 	}
 	// In a reply to a brief, notes are points and anything else it says
 	// (decisions, actions…) is logged as such. An email that answers
@@ -626,8 +620,8 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	// reply token does, so it never decides, assigns or closes anything.
 	done := doneIDs(parsed)
 	for _, it := range toItems(parsed, cfg.Location) {
-		if it.Kind == store.ItemNote || m == nil {
-			it = store.Item{Kind: store.ItemPoint, Text: it.Text, Source: it.Source}
+		if it.Kind == meetinglog.Note || m == nil {
+			it = meetinglog.Item{Kind: meetinglog.Point, Text: it.Text, Source: it.Source}
 		}
 		items = append(items, it)
 	}
@@ -635,14 +629,14 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 		done = nil
 	}
 	if len(items) == 0 && subject != "" {
-		items = append(items, store.Item{Kind: store.ItemPoint, Text: subject, Source: oneLine(msg.Subject)})
+		items = append(items, meetinglog.Item{Kind: meetinglog.Point, Text: subject, Source: oneLine(msg.Subject)})
 	}
 	res.Outcome, res.Boss, res.Parse = Topics, boss, parsed
 	if next != nil {
 		res.Meeting = next.Key
 	}
-	res, err := in.record(ctx, msg, res, store.Record{
-		Reply: store.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
+	res, err := in.record(ctx, msg, res, meetinglog.Record{
+		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
 		Items: items, Done: done,
 	})
 	if err != nil || res.Outcome == Duplicate {
@@ -709,10 +703,10 @@ func (in *Ingester) topicBoss(ctx context.Context, subject string) (string, *mee
 
 // toItems turns a parse into log items; due dates become the end of that
 // day in loc.
-func toItems(p grammar.Log, loc *time.Location) []store.Item {
-	items := make([]store.Item, 0, len(p.Items))
+func toItems(p grammar.Log, loc *time.Location) []meetinglog.Item {
+	items := make([]meetinglog.Item, 0, len(p.Items))
 	for _, a := range p.Items {
-		it := store.Item{Kind: string(a.Kind), Owner: a.Owner, Text: a.Text, Source: a.Source, Inferred: a.Inferred}
+		it := meetinglog.Item{Kind: meetinglog.Kind(a.Kind), Owner: a.Owner, Text: a.Text, Source: a.Source, Inferred: a.Inferred}
 		if a.Due != nil {
 			it.Due = endOfDay(*a.Due, loc)
 		}

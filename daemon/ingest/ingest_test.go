@@ -13,6 +13,7 @@ import (
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/reply"
 	"github.com/leadup/leadup/daemon/replytoken"
@@ -106,8 +107,9 @@ func newFixtureWith(t *testing.T, conf string) *fixture {
 		Kind: outbox.KindFollowup, ReplyToken: fx.token, NextAttempt: now, Expires: now, Body: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	fx.open, _ = fx.st.AddItem(ctx, store.Item{Boss: "Dana Whitfield", MeetingKey: m.Key, Kind: store.ItemAction, Owner: "me", Text: "headcount plan"})
-	fx.in = ingest.New(ingest.Options{Config: cfg, Store: fx.st, Tokens: fx.minter, Confirm: fx.confirm, Now: func() time.Time { return now }})
+	fx.open, _ = fx.st.AddItem(ctx, meetinglog.Item{Boss: "Dana Whitfield", MeetingKey: m.Key, Kind: meetinglog.Action, Owner: "me", Text: "headcount plan"})
+	fx.in = ingest.New(ingest.Options{Config: cfg, Store: fx.st, Tokens: fx.minter, Confirm: fx.confirm, Now: func() time.Time { return now },
+		TemplateHeadings: followupHeadings})
 	return fx
 }
 
@@ -157,7 +159,7 @@ func TestReplyIsLoggedOnce(t *testing.T) {
 	}
 	var kinds []string
 	for _, it := range res.Logged.Items {
-		kinds = append(kinds, it.Kind+":"+it.Owner+":"+it.Text)
+		kinds = append(kinds, string(it.Kind)+":"+it.Owner+":"+it.Text)
 	}
 	want := "decision::Ship on March 3 action:boss:intro me to Jordan action:me:send the deck"
 	if got := strings.Join(kinds, " "); got != want {
@@ -244,7 +246,7 @@ func TestTalkingPointsByEmail(t *testing.T) {
 	if err != nil || res.Outcome != ingest.Topics || res.Boss != "Marcus Oyelaran" {
 		t.Fatalf("topic email = %+v, %v; want talking points for Marcus", res, err)
 	}
-	if len(res.Logged.Items) != 1 || res.Logged.Items[0].Text != "the Q2 budget" || res.Logged.Items[0].Kind != store.ItemPoint {
+	if len(res.Logged.Items) != 1 || res.Logged.Items[0].Text != "the Q2 budget" || res.Logged.Items[0].Kind != meetinglog.Point {
 		t.Errorf("logged %+v, want the point \"the Q2 budget\"", res.Logged.Items)
 	}
 	// To the secret topic address, no boss named: the next meeting's boss.
@@ -296,7 +298,7 @@ func TestForgedTalkingPoints(t *testing.T) {
 		t.Fatalf("authenticated agenda email = %+v, %v; want talking points", res.Outcome, err)
 	}
 	for _, it := range res.Logged.Items {
-		if it.Kind != store.ItemPoint || it.Owner != "" || !it.Due.IsZero() {
+		if it.Kind != meetinglog.Point || it.Owner != "" || !it.Due.IsZero() {
 			t.Errorf("logged %+v from an email that answers nothing: want talking points only", it)
 		}
 	}

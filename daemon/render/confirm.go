@@ -3,6 +3,8 @@ package render
 import (
 	"strings"
 	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 // What a confirmation confirms (ConfirmData.Kind).
@@ -27,19 +29,19 @@ type ConfirmData struct {
 	// Why nothing was logged, for ConfirmTooLate.
 	Why string
 	// The items logged as written, by kind.
-	Decisions []Item
-	Actions   []Item
-	Feedback  []Item
-	Notes     []Item
-	Topics    []Item
+	Decisions []meetinglog.Item
+	Actions   []meetinglog.Item
+	Feedback  []meetinglog.Item
+	Notes     []meetinglog.Item
+	Topics    []meetinglog.Item
 	// Guessed are the items whose kind or owner leadup read from the
 	// wording, each with its Source line.
-	Guessed       []Item
-	Closed        []Item   // action items the reply closed
-	AlreadyClosed []Item   // "done" numbers of action items closed earlier
-	NotFound      []int64  // "done" numbers that matched no action item
-	Fixes         []Fix    // corrections, in order
-	Unplaced      []string // lines it could not make sense of
+	Guessed       []meetinglog.Item
+	Closed        []meetinglog.Item // action items the reply closed
+	AlreadyClosed []meetinglog.Item // "done" numbers of action items closed earlier
+	NotFound      []int64           // "done" numbers that matched no action item
+	Fixes         []Fix             // corrections, in order
+	Unplaced      []string          // lines it could not make sense of
 	// Dropped is how many items past the limit of one email were not
 	// logged, and Limit that limit.
 	Dropped, Limit int
@@ -50,9 +52,9 @@ type Fix struct {
 	Source string // the line as typed
 	Op     string // "owner", "due", "kind", "text", "undo", "undo reply"
 	// Item is the item after the fix; before it for "undo".
-	Item Item
+	Item meetinglog.Item
 	// Removed and Reopened are what "undo" (the whole email) took back.
-	Removed, Reopened []Item
+	Removed, Reopened []meetinglog.Item
 	// Problem says why the fix was not applied; "" if it was.
 	Problem string
 }
@@ -85,13 +87,13 @@ func (r *Renderer) Confirm(d ConfirmData) (Rendered, error) {
 	if d.Kind == "" {
 		d.Kind = ConfirmLogged
 	}
-	for _, list := range []*[]Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Guessed, &d.Closed, &d.AlreadyClosed} {
+	for _, list := range []*[]meetinglog.Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Guessed, &d.Closed, &d.AlreadyClosed} {
 		*list = prepItems(*list, d.Boss, loc, byCreated)
 	}
 	fixes := make([]Fix, 0, len(d.Fixes))
 	for _, f := range d.Fixes {
 		f.Source, f.Problem = oneline(f.Source), oneline(f.Problem)
-		if it := prepItems([]Item{f.Item}, d.Boss, loc, byCreated); len(it) == 1 {
+		if it := prepItems([]meetinglog.Item{f.Item}, d.Boss, loc, byCreated); len(it) == 1 {
 			f.Item = it[0]
 		}
 		f.Removed = prepItems(f.Removed, d.Boss, loc, byCreated)
@@ -116,21 +118,21 @@ func SampleConfirm(now time.Time) ConfirmData {
 		Boss:      f.Boss,
 		Now:       at,
 		Subject:   "Re: Follow-up: 1:1 with Dana",
-		Decisions: []Item{{ID: 31, Kind: KindDecision, Text: "Move the EU cut-over to two weeknight windows", Created: at}},
-		Actions: []Item{
-			{ID: 32, Kind: KindAction, Owner: "boss", Text: "Intro me to Jordan in finance", Created: at, Due: due},
-			{ID: 33, Kind: KindAction, Owner: "me", Text: "Send the revised runbook", Created: at},
+		Decisions: []meetinglog.Item{{ID: 31, Kind: meetinglog.Decision, Text: "Move the EU cut-over to two weeknight windows", Created: at}},
+		Actions: []meetinglog.Item{
+			{ID: 32, Kind: meetinglog.Action, Owner: "boss", Text: "Intro me to Jordan in finance", Created: at, Due: due},
+			{ID: 33, Kind: meetinglog.Action, Owner: "me", Text: "Send the revised runbook", Created: at},
 		},
-		Feedback: []Item{{ID: 34, Kind: KindFeedback, Text: "Great call on the latency work; share the dashboard with the team", Created: at}},
-		Topics:   []Item{{ID: 35, Kind: KindPoint, Text: "Hiring plan for Q2", Created: at}},
-		Guessed: []Item{
-			{ID: 36, Kind: KindAction, Owner: "boss", Text: "send the budget", Created: at, Due: at.AddDate(0, 0, 7),
+		Feedback: []meetinglog.Item{{ID: 34, Kind: meetinglog.Feedback, Text: "Great call on the latency work; share the dashboard with the team", Created: at}},
+		Topics:   []meetinglog.Item{{ID: 35, Kind: meetinglog.Point, Text: "Hiring plan for Q2", Created: at}},
+		Guessed: []meetinglog.Item{
+			{ID: 36, Kind: meetinglog.Action, Owner: "boss", Text: "send the budget", Created: at, Due: at.AddDate(0, 0, 7),
 				Source: "Dana will send the budget by next Tue", Inferred: true},
-			{ID: 37, Kind: KindDecision, Text: "going with option B for the vendor", Created: at,
+			{ID: 37, Kind: meetinglog.Decision, Text: "going with option B for the vendor", Created: at,
 				Source: "going with option B for the vendor", Inferred: true},
 		},
-		Closed:        []Item{{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
-		AlreadyClosed: []Item{{ID: 9, Kind: KindAction, Owner: "me", Text: "Book the offsite venue", Created: at.AddDate(0, 0, -30), Done: at.AddDate(0, 0, -6)}},
+		Closed:        []meetinglog.Item{{ID: 12, Kind: meetinglog.Action, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
+		AlreadyClosed: []meetinglog.Item{{ID: 9, Kind: meetinglog.Action, Owner: "me", Text: "Book the offsite venue", Created: at.AddDate(0, 0, -30), Done: at.AddDate(0, 0, -6)}},
 		NotFound:      []int64{14},
 		Unplaced:      []string{"done"},
 	}
@@ -147,7 +149,7 @@ func SampleCorrection(now time.Time) ConfirmData {
 		Fixes: []Fix{
 			{Source: "36 owner Priya", Op: "owner", Item: fixed},
 			{Source: "36 due Fri", Op: "due", Item: fixed},
-			{Source: "37 is a note", Op: "kind", Item: Item{ID: 37, Kind: KindNote, Text: c.Guessed[1].Text, Created: c.Now}},
+			{Source: "37 is a note", Op: "kind", Item: meetinglog.Item{ID: 37, Kind: meetinglog.Note, Text: c.Guessed[1].Text, Created: c.Now}},
 			{Source: "undo 33", Op: "undo", Item: c.Actions[1]},
 			{Source: "undo 99", Op: "undo", Problem: "no item has the number 99"},
 		},

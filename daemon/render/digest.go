@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 // DigestData is what the weekly digest is made from: the week it looks back
@@ -38,11 +40,11 @@ type DigestBoss struct {
 	Boss Boss
 	// Open are the open action items with this boss, anyone's. Templates
 	// see them overdue first: by due date, those without one last.
-	Open []Item
+	Open []meetinglog.Item
 	// Closed are the action items with this boss closed in the week.
-	Closed []Item
+	Closed []meetinglog.Item
 	// Decisions are the decisions with this boss logged in the week.
-	Decisions []Item
+	Decisions []meetinglog.Item
 	// Meetings (the boss's part of DigestData.Meetings) and Update are
 	// worked out by Digest; what the caller sets is replaced.
 	Meetings []Meeting
@@ -63,7 +65,7 @@ type DigestBoss struct {
 //   - Late: the other open items past their due date, which are at risk;
 //   - InProgress: the rest of the open items.
 type StatusUpdate struct {
-	Done, InProgress, Blocked, Late, Needed []Item
+	Done, InProgress, Blocked, Late, Needed []meetinglog.Item
 	// Meetings are the meetings with the boss in the coming week.
 	Meetings []Meeting
 }
@@ -255,30 +257,30 @@ func SampleDigest(now time.Time) DigestData {
 		Bosses: []DigestBoss{
 			{
 				Boss: dana,
-				Open: []Item{
-					{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft",
+				Open: []meetinglog.Item{
+					{ID: 12, Kind: meetinglog.Action, Owner: "me", Text: "Send Dana the Q1 headcount plan draft",
 						Created: due.Add(-25 * day), Due: due.Add(-3 * day)},
-					{ID: 15, Kind: KindAction, Owner: "boss", Text: "Approve the contractor budget for the migration",
+					{ID: 15, Kind: meetinglog.Action, Owner: "boss", Text: "Approve the contractor budget for the migration",
 						Created: due.Add(-18 * day)},
-					{ID: 17, Kind: KindAction, Owner: "me", Text: "Write up the EU cut-over runbook",
+					{ID: 17, Kind: meetinglog.Action, Owner: "me", Text: "Write up the EU cut-over runbook",
 						Created: due.Add(-13 * day), Due: due.Add(6 * day)},
-					{ID: 19, Kind: KindAction, Owner: "Priya Nair", Text: "Security review of the new billing service",
+					{ID: 19, Kind: meetinglog.Action, Owner: "Priya Nair", Text: "Security review of the new billing service",
 						Created: due.Add(-10 * day), Due: due.Add(6 * day)},
-					{ID: 22, Kind: KindAction, Owner: "me", Text: "Load test of the invoicing service: waiting on a staging environment from infra",
+					{ID: 22, Kind: meetinglog.Action, Owner: "me", Text: "Load test of the invoicing service: waiting on a staging environment from infra",
 						Created: due.Add(-4 * day), Due: due.Add(3 * day)},
 				},
-				Closed: []Item{
-					{ID: 9, Kind: KindAction, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
+				Closed: []meetinglog.Item{
+					{ID: 9, Kind: meetinglog.Action, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
 						Created: due.Add(-24 * day), Done: due.Add(-2 * day)},
-					{ID: 14, Kind: KindAction, Owner: "me", Text: "Brought p95 checkout latency from 420 ms to 310 ms",
+					{ID: 14, Kind: meetinglog.Action, Owner: "me", Text: "Brought p95 checkout latency from 420 ms to 310 ms",
 						Created: due.Add(-17 * day), Done: due.Add(-day)},
-					{ID: 21, Kind: KindAction, Owner: "boss", Text: "Intro me to Jordan in finance",
+					{ID: 21, Kind: meetinglog.Action, Owner: "boss", Text: "Intro me to Jordan in finance",
 						Created: due.Add(-10 * day), Done: due.Add(-3 * day)},
 				},
-				Decisions: []Item{
-					{ID: 10, Kind: KindDecision, Text: "Keep the March deadline; drop invoice export from the first cut",
+				Decisions: []meetinglog.Item{
+					{ID: 10, Kind: meetinglog.Decision, Text: "Keep the March deadline; drop invoice export from the first cut",
 						Created: due.Add(-3 * day)},
-					{ID: 23, Kind: KindDecision, Text: "Move the EU cut-over to two weeknight windows",
+					{ID: 23, Kind: meetinglog.Decision, Text: "Move the EU cut-over to two weeknight windows",
 						Created: due.Add(-3 * day)},
 				},
 			},

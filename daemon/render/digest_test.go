@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 // texts returns the texts of items, for comparison.
-func texts(items []Item) []string {
+func texts(items []meetinglog.Item) []string {
 	out := []string{}
 	for _, it := range items {
 		out = append(out, it.Text)
@@ -23,7 +25,7 @@ func TestStatusUpdateRule(t *testing.T) {
 	day := 24 * time.Hour
 	b := DigestBoss{
 		Boss: sampleBoss(),
-		Open: []Item{
+		Open: []meetinglog.Item{
 			{ID: 1, Owner: "me", Text: "on track", Created: now.Add(-day), Due: now.Add(day)},
 			{ID: 2, Owner: "me", Text: "no date", Created: now.Add(-2 * day)},
 			{ID: 3, Owner: "Dana Whitfield", Text: "hers, by name", Created: now.Add(-3 * day)},
@@ -35,7 +37,7 @@ func TestStatusUpdateRule(t *testing.T) {
 			{ID: 9, Owner: "me", Text: "Migration on hold until Q2", Created: now.Add(-day)},
 			{ID: 10, Owner: "me", Text: "due today", Created: now.Add(-day), Due: now},
 		},
-		Closed: []Item{
+		Closed: []meetinglog.Item{
 			{ID: 11, Owner: "me", Text: "mine, done", Created: now.Add(-9 * day), Done: now.Add(-day)},
 			{ID: 12, Owner: "boss", Text: "hers, done", Created: now.Add(-9 * day), Done: now.Add(-day)},
 			{ID: 13, Owner: "Priya", Text: "Priya's, done", Created: now.Add(-9 * day), Done: now.Add(-2 * day)},
@@ -46,7 +48,7 @@ func TestStatusUpdateRule(t *testing.T) {
 	u := statusUpdate(now, b)
 	for _, c := range []struct {
 		name string
-		got  []Item
+		got  []meetinglog.Item
 		want string
 	}{
 		{"Done", u.Done, "Priya's, done|mine, done"},
@@ -62,8 +64,8 @@ func TestStatusUpdateRule(t *testing.T) {
 }
 
 func TestStatusUpdateBottomLine(t *testing.T) {
-	it := []Item{{Text: "x"}}
-	two := []Item{{Text: "x"}, {Text: "y"}}
+	it := []meetinglog.Item{{Text: "x"}}
+	two := []meetinglog.Item{{Text: "x"}, {Text: "y"}}
 	tests := []struct {
 		u    StatusUpdate
 		want string

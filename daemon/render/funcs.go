@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadup/leadup/daemon/calendar"
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 // commonFuncs returns the helpers of both kinds of template (see the package
@@ -271,7 +272,7 @@ func moved(old, to time.Time) string {
 }
 
 // due labels an open item's due date relative to now.
-func due(now time.Time, it Item) string {
+func due(now time.Time, it meetinglog.Item) string {
 	if it.Due.IsZero() || !it.Done.IsZero() {
 		return ""
 	}
@@ -307,18 +308,18 @@ func dueOn(now, due time.Time) string {
 // what names an item's kind, and for an action its owner and due date, as
 // a confirmation states a guess or a fix: "Action for Dana, due Tue 1 Dec",
 // "Action for you", "Decision", "Talking point".
-func what(now time.Time, b Boss, it Item) string {
+func what(now time.Time, b Boss, it meetinglog.Item) string {
 	switch it.Kind {
-	case KindAction:
+	case meetinglog.Action:
 		s := "Action for " + owner(it, b)
 		if d := dueOn(now, it.Due); d != "" {
 			s += ", " + d
 		}
 		return s
-	case KindPoint:
+	case meetinglog.Point:
 		return "Talking point"
 	}
-	return capfirst(it.Kind)
+	return capfirst(string(it.Kind))
 }
 
 func overdueBy(days int) string {
@@ -330,7 +331,7 @@ func overdueBy(days int) string {
 
 // overdue says whether an open item is past its due date (by date, in now's
 // zone).
-func overdue(now time.Time, it Item) bool {
+func overdue(now time.Time, it meetinglog.Item) bool {
 	return !it.Due.IsZero() && it.Done.IsZero() && daysBetween(now, it.Due) < 0
 }
 
@@ -424,7 +425,7 @@ func people(ps []Person) string {
 
 // owner names an item's owner for the user: "you", the boss's first name, or
 // the name as written.
-func owner(it Item, b Boss) string {
+func owner(it meetinglog.Item, b Boss) string {
 	switch it.Owner {
 	case "me", "":
 		return "you"
@@ -436,7 +437,7 @@ func owner(it Item, b Boss) string {
 
 // owned returns the items owned by who: "me", "boss", or "others" (anyone
 // else).
-func owned(who string, items []Item) []Item {
+func owned(who string, items []meetinglog.Item) []meetinglog.Item {
 	n := 0
 	for i := range items {
 		if ownedBy(who, &items[i]) {
@@ -446,7 +447,7 @@ func owned(who string, items []Item) []Item {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Item, 0, n)
+	out := make([]meetinglog.Item, 0, n)
 	for i := range items {
 		if ownedBy(who, &items[i]) {
 			out = append(out, items[i])
@@ -456,7 +457,7 @@ func owned(who string, items []Item) []Item {
 }
 
 // ownedBy says whether who ("me", "boss" or "others") owns it.
-func ownedBy(who string, it *Item) bool {
+func ownedBy(who string, it *meetinglog.Item) bool {
 	switch it.Owner {
 	case "me", "":
 		return who == "me"
@@ -482,11 +483,11 @@ type ItemView struct {
 }
 
 // view returns the items as ItemViews, as of now.
-func view(now time.Time, b Boss, items []Item) []ItemView {
+func view(now time.Time, b Boss, items []meetinglog.Item) []ItemView {
 	out := make([]ItemView, len(items))
 	for i, it := range items {
 		out[i] = ItemView{
-			ID: it.ID, Kind: it.Kind, Owner: it.Owner, Text: it.Text,
+			ID: it.ID, Kind: string(it.Kind), Owner: it.Owner, Text: it.Text,
 			Created: it.Created, Due: it.Due, Done: it.Done,
 			Age:      age(now, it.Created),
 			DueLabel: due(now, it),

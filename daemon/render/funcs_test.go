@@ -3,6 +3,8 @@ package render
 import (
 	"testing"
 	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 func TestTimeFuncs(t *testing.T) {
@@ -79,20 +81,20 @@ func TestDue(t *testing.T) {
 	at := func(d, h int) time.Time { return time.Date(2026, time.November, d, h, 0, 0, 0, now.Location()) }
 	tests := []struct {
 		name    string
-		item    Item
+		item    meetinglog.Item
 		want    string
 		overdue bool
 	}{
-		{"no due date", Item{}, "", false},
-		{"done", Item{Due: at(20, 0), Done: at(21, 0)}, "", false},
-		{"earlier today", Item{Due: at(23, 0)}, "due today", false},
-		{"tomorrow", Item{Due: at(24, 0)}, "due tomorrow", false},
-		{"this week", Item{Due: at(27, 17)}, "due Fri", false},
-		{"next week", Item{Due: at(30, 17)}, "due Mon 30 Nov", false},
-		{"yesterday", Item{Due: at(22, 23)}, "1 day overdue", true},
-		{"3 days ago", Item{Due: at(20, 12)}, "3 days overdue", true},
-		{"3 weeks ago", Item{Due: at(2, 12)}, "3 weeks overdue", true},
-		{"due in UTC late on the day before", Item{Due: time.Date(2026, time.November, 22, 23, 30, 0, 0, time.UTC)}, "due today", false},
+		{"no due date", meetinglog.Item{}, "", false},
+		{"done", meetinglog.Item{Due: at(20, 0), Done: at(21, 0)}, "", false},
+		{"earlier today", meetinglog.Item{Due: at(23, 0)}, "due today", false},
+		{"tomorrow", meetinglog.Item{Due: at(24, 0)}, "due tomorrow", false},
+		{"this week", meetinglog.Item{Due: at(27, 17)}, "due Fri", false},
+		{"next week", meetinglog.Item{Due: at(30, 17)}, "due Mon 30 Nov", false},
+		{"yesterday", meetinglog.Item{Due: at(22, 23)}, "1 day overdue", true},
+		{"3 days ago", meetinglog.Item{Due: at(20, 12)}, "3 days overdue", true},
+		{"3 weeks ago", meetinglog.Item{Due: at(2, 12)}, "3 weeks overdue", true},
+		{"due in UTC late on the day before", meetinglog.Item{Due: time.Date(2026, time.November, 22, 23, 30, 0, 0, time.UTC)}, "due today", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,9 +129,9 @@ func TestNameFuncs(t *testing.T) {
 		{"people two", people([]Person{{Name: "Priya"}, {Email: "tom@example.com"}}), "Priya and tom@example.com"},
 		{"people five", people([]Person{{Name: "A"}, {Name: "B"}, {Name: "C"}, {Name: "D"}, {Name: "E"}}), "A, B, C, D and E"},
 		{"people six", people([]Person{{Name: "A"}, {Name: "B"}, {Name: "C"}, {Name: "D"}, {Name: "E"}, {Name: "F"}}), "A, B, C, D and 2 others"},
-		{"owner me", owner(Item{Owner: "me"}, dana), "you"},
-		{"owner boss", owner(Item{Owner: "boss"}, dana), "Dana"},
-		{"owner other", owner(Item{Owner: "Priya Nair"}, dana), "Priya Nair"},
+		{"owner me", owner(meetinglog.Item{Owner: "me"}, dana), "you"},
+		{"owner boss", owner(meetinglog.Item{Owner: "boss"}, dana), "Dana"},
+		{"owner other", owner(meetinglog.Item{Owner: "Priya Nair"}, dana), "Priya Nair"},
 		{"normal owner, boss by first name", normalOwner("dana", dana), "boss"},
 		{"normal owner, boss by address", normalOwner("Dana@Example.com", dana), "boss"},
 		{"normal owner, empty", normalOwner("", dana), "me"},

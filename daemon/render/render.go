@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/templates"
 )
 
@@ -63,34 +64,6 @@ type Boss struct {
 	Priorities []string
 }
 
-// Item kinds.
-const (
-	KindAction   = "action"
-	KindDecision = "decision"
-	KindFeedback = "feedback"
-	KindPoint    = "point" // a talking point for next time
-	KindNote     = "note"
-)
-
-// Item is one logged decision, action item, piece of feedback or talking
-// point.
-type Item struct {
-	ID   int64
-	Kind string // one of the Kind constants
-	// Owner is "me", "boss", or another person's name (for actions).
-	Owner string
-	// Text was typed by the user in an email reply: it is escaped, never
-	// interpreted.
-	Text    string
-	Created time.Time
-	Due     time.Time // zero if none
-	Done    time.Time // zero if open
-	// Source is the line of the user's email the item was read from, and
-	// Inferred says leadup guessed its kind or owner from the wording.
-	Source   string
-	Inferred bool
-}
-
 // BriefData is what a prep brief is made from.
 type BriefData struct {
 	Meeting Meeting
@@ -105,17 +78,17 @@ type BriefData struct {
 	TopicAddress string
 	// OpenItems are the open action items with this boss, the user's and
 	// theirs.
-	OpenItems []Item
+	OpenItems []meetinglog.Item
 	// ClosedSince are the actions closed since the last meeting with this
 	// boss: results worth reporting.
-	ClosedSince []Item
+	ClosedSince []meetinglog.Item
 	// LastMeeting is the start of the previous meeting with this boss, zero
 	// if none.
 	LastMeeting   time.Time
-	LastDecisions []Item
-	LastFeedback  []Item
+	LastDecisions []meetinglog.Item
+	LastFeedback  []meetinglog.Item
 	// TalkingPoints are the points queued since the last meeting.
-	TalkingPoints []Item
+	TalkingPoints []meetinglog.Item
 }
 
 // FollowupData is what a follow-up template is made from.
@@ -125,7 +98,7 @@ type FollowupData struct {
 	Now     time.Time
 	// OpenItems are listed with their ids so that the user can reply
 	// "done 12".
-	OpenItems []Item
+	OpenItems []meetinglog.Item
 }
 
 // Notice changes.
@@ -153,6 +126,8 @@ type Renderer struct {
 	html *htmltemplate.Template
 	desc *describer
 	bufs sync.Pool // of *bytes.Buffer, to spare the garbage collector
+	// headings are the follow-up's headings (FollowupHeadings).
+	headings []string
 }
 
 // kinds returns the email kinds, each with a subject, a text and an HTML
@@ -197,7 +172,40 @@ func New(dir string) (*Renderer, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	h, err := r.followupHeadings()
+	if err != nil {
+		return nil, err
+	}
+	r.headings = h
 	return r, nil
+}
+
+// FollowupHeadings returns the headings of the follow-up as the loaded
+// templates write them, without their colons: "Decisions", "Action items",
+// "Feedback", "Next time" with the built-in ones. The user answers under
+// them; when they type inline into the quoted follow-up, the heading above
+// each answer is what says what it is (reply.Options.TemplateHeadings), so
+// a templates_dir that renames one must rename it there too.
+func (r *Renderer) FollowupHeadings() []string { return slices.Clone(r.headings) }
+
+// followupHeadings reads the headings off the text of the follow-up,
+// rendered with sample data and no open items: each line that ends with a
+// colon, in order, once.
+func (r *Renderer) followupHeadings() ([]string, error) {
+	d := SampleFollowup(time.Date(2026, time.November, 23, 8, 0, 0, 0, time.UTC))
+	d.OpenItems = nil
+	out, err := r.Followup(d)
+	if err != nil {
+		return nil, fmt.Errorf("read the follow-up's headings: %w", err)
+	}
+	var hs []string
+	for line := range strings.Lines(out.Text) {
+		h, ok := strings.CutSuffix(strings.TrimSpace(line), ":")
+		if h = strings.TrimSpace(h); ok && h != "" && !slices.Contains(hs, h) {
+			hs = append(hs, h)
+		}
+	}
+	return hs, nil
 }
 
 // parseFS adds every *.tmpl file at the top of fsys to the template sets.
@@ -460,18 +468,18 @@ const (
 // prepItems returns a sorted copy of items with their times in loc, their
 // texts on one line and their owners normalised to "me", "boss" or a name.
 // Items with no text are left out.
-func prepItems(items []Item, boss Boss, loc *time.Location, order int) []Item {
+func prepItems(items []meetinglog.Item, boss Boss, loc *time.Location, order int) []meetinglog.Item {
 	if len(items) == 0 {
 		return nil
 	}
-	out := make([]Item, 0, len(items))
+	out := make([]meetinglog.Item, 0, len(items))
 	for _, it := range items {
 		it.Text = oneline(it.Text)
 		if it.Text == "" {
 			continue
 		}
 		it.Source = oneline(it.Source)
-		it.Kind = strings.ToLower(oneline(it.Kind))
+		it.Kind = meetinglog.Kind(strings.ToLower(oneline(string(it.Kind))))
 		it.Owner = normalOwner(oneline(it.Owner), boss)
 		it.Created = it.Created.In(loc)
 		if !it.Due.IsZero() {
@@ -482,7 +490,7 @@ func prepItems(items []Item, boss Boss, loc *time.Location, order int) []Item {
 		}
 		out = append(out, it)
 	}
-	slices.SortStableFunc(out, func(a, b Item) int {
+	slices.SortStableFunc(out, func(a, b meetinglog.Item) int {
 		switch order {
 		case byDone:
 			if c := a.Done.Compare(b.Done); c != 0 {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the golden files need Europe/Berlin and America/New_York everywhere
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -161,7 +163,7 @@ func TestBriefOpenItemsOldestFirst(t *testing.T) {
 	r := newRenderer(t)
 	now := fixedNow(t)
 	d := emptyBrief(SampleBrief(now))
-	d.OpenItems = []Item{
+	d.OpenItems = []meetinglog.Item{
 		{ID: 3, Owner: "me", Text: "third", Created: now.Add(-1 * time.Hour)},
 		{ID: 1, Owner: "Dana Whitfield", Text: "theirs", Created: now.Add(-48 * time.Hour)},
 		{ID: 2, Owner: "ME", Text: "first", Created: now.Add(-72 * time.Hour), Due: now.Add(-24 * time.Hour)},
@@ -194,7 +196,7 @@ func TestFollowupHasNoRules(t *testing.T) {
 	now := fixedNow(t)
 	f := SampleFollowup(now)
 	f.Meeting.Title = "----------"
-	f.OpenItems = append(f.OpenItems, Item{ID: 99, Owner: "me", Text: "___", Created: now})
+	f.OpenItems = append(f.OpenItems, meetinglog.Item{ID: 99, Owner: "me", Text: "___", Created: now})
 	noItems := SampleFollowup(now)
 	noItems.OpenItems = nil
 	tests := []struct {
@@ -495,7 +497,7 @@ func benchBrief(now time.Time) BriefData {
 	d.OpenItems = nil
 	owners := []string{"me", "boss", "Priya Nair", "me"}
 	for i := range 50 {
-		it := Item{ID: int64(100 + i), Kind: KindAction, Owner: owners[i%len(owners)],
+		it := meetinglog.Item{ID: int64(100 + i), Kind: meetinglog.Action, Owner: owners[i%len(owners)],
 			Text:    fmt.Sprintf("Action item number %d: follow up on the vendor contract & the <migration> plan", i),
 			Created: now.Add(-time.Duration(i*11) * time.Hour)}
 		if i%3 == 0 {

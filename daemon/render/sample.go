@@ -1,6 +1,10 @@
 package render
 
-import "time"
+import (
+	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
+)
 
 // The sample data: a weekly 1:1 between the user, in now's zone, and Dana
 // Whitfield, in New York, on the working day after now at 16:00. It is used
@@ -70,18 +74,18 @@ func sampleMeeting(start time.Time) Meeting {
 }
 
 // sampleOpen returns the open action items of the samples, as of now.
-func sampleOpen(now time.Time) []Item {
+func sampleOpen(now time.Time) []meetinglog.Item {
 	day := 24 * time.Hour
-	return []Item{
-		{ID: 12, Kind: KindAction, Owner: "me", Text: "Send Dana the Q1 headcount plan draft",
+	return []meetinglog.Item{
+		{ID: 12, Kind: meetinglog.Action, Owner: "me", Text: "Send Dana the Q1 headcount plan draft",
 			Created: now.Add(-21 * day), Due: now.Add(-3 * day)},
-		{ID: 15, Kind: KindAction, Owner: "boss", Text: "Approve the contractor budget for the migration",
+		{ID: 15, Kind: meetinglog.Action, Owner: "boss", Text: "Approve the contractor budget for the migration",
 			Created: now.Add(-14 * day)},
-		{ID: 17, Kind: KindAction, Owner: "me", Text: "Write up the EU cut-over runbook",
+		{ID: 17, Kind: meetinglog.Action, Owner: "me", Text: "Write up the EU cut-over runbook",
 			Created: now.Add(-9 * day), Due: now.Add(3 * day)},
-		{ID: 19, Kind: KindAction, Owner: "Priya Nair", Text: "Security review of the new billing service",
+		{ID: 19, Kind: meetinglog.Action, Owner: "Priya Nair", Text: "Security review of the new billing service",
 			Created: now.Add(-6 * day), Due: now.Add(10 * day)},
-		{ID: 21, Kind: KindAction, Owner: "me", Text: "Book debriefs with both final candidates",
+		{ID: 21, Kind: meetinglog.Action, Owner: "me", Text: "Book debriefs with both final candidates",
 			Created: now.Add(-1 * day), Due: now.Add(1 * day)},
 	}
 }
@@ -101,29 +105,29 @@ func SampleBrief(now time.Time) BriefData {
 		Lead:         24 * time.Hour,
 		TopicAddress: "sam+leadup-abcdefghijklmnopqrstuvwxyz234567abcdefg@example.com",
 		OpenItems:    sampleOpen(now),
-		ClosedSince: []Item{
-			{ID: 9, Kind: KindAction, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
+		ClosedSince: []meetinglog.Item{
+			{ID: 9, Kind: meetinglog.Action, Owner: "me", Text: "Moved the first 10% of EU accounts to the new billing system, with no incidents",
 				Created: now.Add(-20 * day), Done: now.Add(-5 * day)},
-			{ID: 14, Kind: KindAction, Owner: "me", Text: "Brought p95 checkout latency from 420 ms to 310 ms",
+			{ID: 14, Kind: meetinglog.Action, Owner: "me", Text: "Brought p95 checkout latency from 420 ms to 310 ms",
 				Created: now.Add(-13 * day), Done: now.Add(-2 * day)},
 		},
 		LastMeeting: last,
-		LastDecisions: []Item{
-			{ID: 10, Kind: KindDecision, Owner: "boss", Text: "Keep the March deadline; drop invoice export from the first cut",
+		LastDecisions: []meetinglog.Item{
+			{ID: 10, Kind: meetinglog.Decision, Owner: "boss", Text: "Keep the March deadline; drop invoice export from the first cut",
 				Created: last.Add(time.Hour)},
-			{ID: 11, Kind: KindDecision, Owner: "me", Text: "Alex owns the hiring loop end to end",
-				Created: last.Add(time.Hour)},
-		},
-		LastFeedback: []Item{
-			{ID: 13, Kind: KindFeedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
+			{ID: 11, Kind: meetinglog.Decision, Owner: "me", Text: "Alex owns the hiring loop end to end",
 				Created: last.Add(time.Hour)},
 		},
-		TalkingPoints: []Item{
-			{ID: 16, Kind: KindPoint, Owner: "me", Text: "Decision needed: one weekend cut-over or two weeknight windows?",
+		LastFeedback: []meetinglog.Item{
+			{ID: 13, Kind: meetinglog.Feedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
+				Created: last.Add(time.Hour)},
+		},
+		TalkingPoints: []meetinglog.Item{
+			{ID: 16, Kind: meetinglog.Point, Owner: "me", Text: "Decision needed: one weekend cut-over or two weeknight windows?",
 				Created: now.Add(-4 * day)},
-			{ID: 18, Kind: KindPoint, Owner: "me", Text: "Propose moving this 1:1 to Thursdays, after the release review",
+			{ID: 18, Kind: meetinglog.Point, Owner: "me", Text: "Propose moving this 1:1 to Thursdays, after the release review",
 				Created: now.Add(-3 * day)},
-			{ID: 20, Kind: KindPoint, Owner: "me", Text: "Feedback on how late scope changes land on the team (ask first)",
+			{ID: 20, Kind: meetinglog.Point, Owner: "me", Text: "Feedback on how late scope changes land on the team (ask first)",
 				Created: now.Add(-2 * day)},
 		},
 	}

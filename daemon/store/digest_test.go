@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 )
 
@@ -119,7 +120,7 @@ func TestItemsOfAWeek(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	from, to := t0.Add(-7*24*time.Hour), t0
-	add := func(it Item) int64 {
+	add := func(it meetinglog.Item) int64 {
 		t.Helper()
 		id, err := s.AddItem(ctx, it)
 		if err != nil {
@@ -127,17 +128,17 @@ func TestItemsOfAWeek(t *testing.T) {
 		}
 		return id
 	}
-	add(Item{Boss: "Dana", Kind: ItemAction, Text: "closed before", Created: from.Add(-48 * time.Hour), Done: from.Add(-time.Second)})
-	first := add(Item{Boss: "Dana", Kind: ItemAction, Text: "closed first", Created: from.Add(-48 * time.Hour), Done: from})
-	second := add(Item{Boss: "Dana", Kind: ItemAction, Text: "closed later", Created: from.Add(-48 * time.Hour), Done: to.Add(-time.Second)})
-	add(Item{Boss: "Dana", Kind: ItemAction, Text: "closed after", Created: from, Done: to})
-	add(Item{Boss: "Sam", Kind: ItemAction, Text: "Sam's", Created: from, Done: from.Add(time.Hour)})
-	add(Item{Boss: "Dana", Kind: ItemAction, Text: "open", Created: from.Add(time.Hour)})
-	decided := add(Item{Boss: "Dana", Kind: ItemDecision, Text: "decided", Created: from.Add(time.Hour)})
-	add(Item{Boss: "Dana", Kind: ItemDecision, Text: "decided the week before", Created: from.Add(-time.Hour)})
-	add(Item{Boss: "Dana", Kind: ItemFeedback, Text: "feedback", Created: from.Add(time.Hour)})
+	add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Text: "closed before", Created: from.Add(-48 * time.Hour), Done: from.Add(-time.Second)})
+	first := add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Text: "closed first", Created: from.Add(-48 * time.Hour), Done: from})
+	second := add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Text: "closed later", Created: from.Add(-48 * time.Hour), Done: to.Add(-time.Second)})
+	add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Text: "closed after", Created: from, Done: to})
+	add(meetinglog.Item{Boss: "Sam", Kind: meetinglog.Action, Text: "Sam's", Created: from, Done: from.Add(time.Hour)})
+	add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Text: "open", Created: from.Add(time.Hour)})
+	decided := add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Decision, Text: "decided", Created: from.Add(time.Hour)})
+	add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Decision, Text: "decided the week before", Created: from.Add(-time.Hour)})
+	add(meetinglog.Item{Boss: "Dana", Kind: meetinglog.Feedback, Text: "feedback", Created: from.Add(time.Hour)})
 
-	ids := func(items []Item, err error) []int64 {
+	ids := func(items []meetinglog.Item, err error) []int64 {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -151,7 +152,7 @@ func TestItemsOfAWeek(t *testing.T) {
 	if got := ids(s.ClosedActionsBetween(ctx, "Dana", from, to)); !slices.Equal(got, []int64{first, second}) {
 		t.Errorf("ClosedActionsBetween() = %v, want [%d %d]", got, first, second)
 	}
-	if got := ids(s.LoggedBetween(ctx, "Dana", ItemDecision, from, to)); !slices.Equal(got, []int64{decided}) {
+	if got := ids(s.LoggedBetween(ctx, "Dana", meetinglog.Decision, from, to)); !slices.Equal(got, []int64{decided}) {
 		t.Errorf("LoggedBetween(decision) = %v, want [%d]", got, decided)
 	}
 }

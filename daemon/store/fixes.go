@@ -6,39 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
-
-// Ops of a Fix.
-const (
-	FixOwner     = "owner"      // set an action's owner
-	FixDue       = "due"        // set or clear an action's due date
-	FixKind      = "kind"       // make the item another kind
-	FixText      = "text"       // replace the item's text
-	FixUndo      = "undo"       // remove the item
-	FixUndoReply = "undo reply" // remove what one reply logged, reopen what it closed
-)
-
-// Fix is one correction of the log, written in reply to a confirmation.
-type Fix struct {
-	Op    string
-	ID    int64     // the item; 0 for FixUndoReply
-	Owner string    // FixOwner; FixKind to an action ("me" if empty)
-	Due   time.Time // FixDue; zero clears the date
-	Kind  string    // FixKind
-	Text  string    // FixText
-	Reply string    // FixUndoReply: the Message-ID of the reply to undo
-}
-
-// Fixed is what became of a Fix.
-type Fixed struct {
-	Fix
-	// Item is the item after the fix (before it, for FixUndo).
-	Item Item
-	// Removed and Reopened are what FixUndoReply took back.
-	Removed, Reopened []Item
-	// Problem says why the fix was not applied; "" when it was.
-	Problem string
-}
 
 // errNoItem is the Problem of a fix naming no item.
 var errNoItem = errors.New("no item has that number")
@@ -46,9 +16,9 @@ var errNoItem = errors.New("no item has that number")
 // applyFix applies one fix inside a transaction. A fix that cannot apply
 // (no such item, an owner for a decision) is returned with its Problem set,
 // not as an error: the rest of the reply still counts.
-func applyFix(ctx context.Context, tx *sql.Tx, f Fix, now time.Time) (Fixed, error) {
-	out := Fixed{Fix: f}
-	if f.Op == FixUndoReply {
+func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, now time.Time) (meetinglog.Fixed, error) {
+	out := meetinglog.Fixed{Fix: f}
+	if f.Op == meetinglog.FixUndoReply {
 		return undoReply(ctx, tx, out, now)
 	}
 	it, err := itemTx(ctx, tx, f.ID)
@@ -60,34 +30,34 @@ func applyFix(ctx context.Context, tx *sql.Tx, f Fix, now time.Time) (Fixed, err
 		return out, err
 	}
 	switch f.Op {
-	case FixUndo:
+	case meetinglog.FixUndo:
 		out.Item = it
 		_, err = tx.ExecContext(ctx, `DELETE FROM items WHERE id = ?`, it.ID)
 		return out, wrapFix(f, err)
-	case FixOwner:
-		if it.Kind != ItemAction {
-			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have an owner", it.ID, kindName(it.Kind))
+	case meetinglog.FixOwner:
+		if it.Kind != meetinglog.Action {
+			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have an owner", it.ID, it.Kind.Noun())
 			return out, nil
 		}
 		it.Owner = f.Owner
-	case FixDue:
-		if it.Kind != ItemAction {
-			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have a due date", it.ID, kindName(it.Kind))
+	case meetinglog.FixDue:
+		if it.Kind != meetinglog.Action {
+			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have a due date", it.ID, it.Kind.Noun())
 			return out, nil
 		}
 		it.Due = f.Due
-	case FixKind:
-		if f.Kind == ItemAction && it.Kind != ItemAction {
+	case meetinglog.FixKind:
+		if f.Kind == meetinglog.Action && it.Kind != meetinglog.Action {
 			it.Owner = f.Owner
 			if it.Owner == "" {
 				it.Owner = "me"
 			}
 		}
-		if f.Kind != ItemAction {
+		if f.Kind != meetinglog.Action {
 			it.Owner, it.Due = "", time.Time{}
 		}
 		it.Kind = f.Kind
-	case FixText:
+	case meetinglog.FixText:
 		it.Text = f.Text
 	default:
 		return out, fmt.Errorf("fix item %d: unknown op %q", f.ID, f.Op)
@@ -95,13 +65,13 @@ func applyFix(ctx context.Context, tx *sql.Tx, f Fix, now time.Time) (Fixed, err
 	// The user has now said what the item is: no longer a guess.
 	it.Inferred = false
 	_, err = tx.ExecContext(ctx, `UPDATE items SET kind = ?, owner = ?, text = ?, due_at = ?, inferred = 0 WHERE id = ?`,
-		it.Kind, it.Owner, it.Text, unixOrNull(it.Due), it.ID)
+		string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), it.ID)
 	out.Item = it
 	return out, wrapFix(f, err)
 }
 
 // undoReply removes the items a reply added and reopens those it closed.
-func undoReply(ctx context.Context, tx *sql.Tx, out Fixed, now time.Time) (Fixed, error) {
+func undoReply(ctx context.Context, tx *sql.Tx, out meetinglog.Fixed, now time.Time) (meetinglog.Fixed, error) {
 	var err error
 	if out.Removed, err = itemsTx(ctx, tx, `reply_id = ? ORDER BY id`, out.Reply); err != nil {
 		return out, err
@@ -120,7 +90,7 @@ func undoReply(ctx context.Context, tx *sql.Tx, out Fixed, now time.Time) (Fixed
 	return out, wrapFix(out.Fix, err)
 }
 
-func wrapFix(f Fix, err error) error {
+func wrapFix(f meetinglog.Fix, err error) error {
 	if err != nil {
 		return fmt.Errorf("apply %s to item %d: %w", f.Op, f.ID, err)
 	}
@@ -128,32 +98,21 @@ func wrapFix(f Fix, err error) error {
 }
 
 // itemTx reads one item inside a transaction.
-func itemTx(ctx context.Context, tx *sql.Tx, id int64) (Item, error) {
+func itemTx(ctx context.Context, tx *sql.Tx, id int64) (meetinglog.Item, error) {
 	items, err := itemsTx(ctx, tx, `id = ?`, id)
 	if err != nil {
-		return Item{}, err
+		return meetinglog.Item{}, err
 	}
 	if len(items) == 0 {
-		return Item{}, errNoItem
+		return meetinglog.Item{}, errNoItem
 	}
 	return items[0], nil
 }
 
-func itemsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Item, error) {
+func itemsTx(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]meetinglog.Item, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
 	}
 	return scanItems(rows)
-}
-
-// kindName is how a kind reads in a sentence.
-func kindName(kind string) string {
-	switch kind {
-	case ItemAction:
-		return "action item"
-	case ItemPoint:
-		return "talking point"
-	}
-	return kind
 }

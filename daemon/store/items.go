@@ -8,33 +8,8 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
-
-// Item kinds in the meeting log.
-const (
-	ItemDecision = "decision"
-	ItemAction   = "action"
-	ItemFeedback = "feedback"
-	ItemPoint    = "point" // a talking point for the next meeting
-	ItemNote     = "note"
-)
-
-// Item is one entry of the meeting log.
-type Item struct {
-	ID         int64
-	Boss       string // the boss's configured name
-	MeetingKey string // "" for a talking point queued between meetings
-	Kind       string
-	Owner      string // actions: "me", "boss" or a name
-	Text       string
-	Due        time.Time // zero if none
-	Created    time.Time
-	Done       time.Time // zero while open
-	// Source is the line of the user's email the item was read from, and
-	// Inferred says its kind or owner was guessed from the wording.
-	Source   string
-	Inferred bool
-}
 
 func unixOrNull(t time.Time) any {
 	if t.IsZero() {
@@ -44,7 +19,7 @@ func unixOrNull(t time.Time) any {
 }
 
 // AddItem stores it and returns its id.
-func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
+func (s *Store) AddItem(ctx context.Context, it meetinglog.Item) (int64, error) {
 	created := it.Created
 	if created.IsZero() {
 		created = s.now()
@@ -55,7 +30,7 @@ func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
 	}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, source, inferred)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), it.Source, it.Inferred)
+		it.Boss, key, string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), it.Source, it.Inferred)
 	if err != nil {
 		return 0, s.explainWrite(fmt.Errorf("add %s item: %w", it.Kind, err))
 	}
@@ -64,7 +39,7 @@ func (s *Store) AddItem(ctx context.Context, it Item) (int64, error) {
 
 const itemColumns = `id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at, source, inferred`
 
-func (s *Store) items(ctx context.Context, where string, args ...any) ([]Item, error) {
+func (s *Store) items(ctx context.Context, where string, args ...any) ([]meetinglog.Item, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list items: %w", err)
@@ -73,11 +48,11 @@ func (s *Store) items(ctx context.Context, where string, args ...any) ([]Item, e
 }
 
 // scanItems reads rows of itemColumns and closes them.
-func scanItems(rows *sql.Rows) ([]Item, error) {
+func scanItems(rows *sql.Rows) ([]meetinglog.Item, error) {
 	defer rows.Close()
-	var out []Item
+	var out []meetinglog.Item
 	for rows.Next() {
-		var it Item
+		var it meetinglog.Item
 		var due, done sql.NullInt64
 		var created int64
 		if err := rows.Scan(&it.ID, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done, &it.Source, &it.Inferred); err != nil {
@@ -99,40 +74,40 @@ func scanItems(rows *sql.Rows) ([]Item, error) {
 }
 
 // OpenActions returns the open action items with boss, oldest first.
-func (s *Store) OpenActions(ctx context.Context, boss string) ([]Item, error) {
+func (s *Store) OpenActions(ctx context.Context, boss string) ([]meetinglog.Item, error) {
 	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at IS NULL ORDER BY created_at, id`, boss)
 }
 
 // ClosedActionsSince returns the action items with boss closed at or after
 // since, in the order they were closed.
-func (s *Store) ClosedActionsSince(ctx context.Context, boss string, since time.Time) ([]Item, error) {
+func (s *Store) ClosedActionsSince(ctx context.Context, boss string, since time.Time) ([]meetinglog.Item, error) {
 	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at >= ? ORDER BY done_at, id`, boss, since.Unix())
 }
 
 // ClosedActionsBetween returns the action items with boss closed in [from,
 // to), in the order they were closed.
-func (s *Store) ClosedActionsBetween(ctx context.Context, boss string, from, to time.Time) ([]Item, error) {
+func (s *Store) ClosedActionsBetween(ctx context.Context, boss string, from, to time.Time) ([]meetinglog.Item, error) {
 	return s.items(ctx, `boss = ? AND kind = 'action' AND done_at >= ? AND done_at < ? ORDER BY done_at, id`,
 		boss, from.Unix(), to.Unix())
 }
 
 // LoggedBetween returns the items of kind with boss logged in [from, to),
 // in the order they were logged: the decisions of a week, say.
-func (s *Store) LoggedBetween(ctx context.Context, boss, kind string, from, to time.Time) ([]Item, error) {
+func (s *Store) LoggedBetween(ctx context.Context, boss string, kind meetinglog.Kind, from, to time.Time) ([]meetinglog.Item, error) {
 	return s.items(ctx, `boss = ? AND kind = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id`,
-		boss, kind, from.Unix(), to.Unix())
+		boss, string(kind), from.Unix(), to.Unix())
 }
 
 // OpenTalkingPoints returns the talking points for boss not yet raised,
 // oldest first.
-func (s *Store) OpenTalkingPoints(ctx context.Context, boss string) ([]Item, error) {
+func (s *Store) OpenTalkingPoints(ctx context.Context, boss string) ([]meetinglog.Item, error) {
 	return s.items(ctx, `boss = ? AND kind = 'point' AND done_at IS NULL ORDER BY created_at, id`, boss)
 }
 
 // MeetingItems returns the items logged for a meeting, of the given kind,
 // in the order they were logged.
-func (s *Store) MeetingItems(ctx context.Context, key, kind string) ([]Item, error) {
-	return s.items(ctx, `meeting_key = ? AND kind = ? ORDER BY created_at, id`, key, kind)
+func (s *Store) MeetingItems(ctx context.Context, key string, kind meetinglog.Kind) ([]meetinglog.Item, error) {
+	return s.items(ctx, `meeting_key = ? AND kind = ? ORDER BY created_at, id`, key, string(kind))
 }
 
 // PreviousMeeting returns the latest active meeting with boss that started

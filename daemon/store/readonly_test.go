@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/internal/dirsnap"
 )
@@ -28,7 +29,7 @@ func populated(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("Open() = %v", err)
 	}
-	if _, err := s.AddItem(context.Background(), Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "draft the plan"}); err != nil {
+	if _, err := s.AddItem(context.Background(), meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "draft the plan"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -54,7 +55,7 @@ func openReadOnlyTest(t *testing.T, path string) *Store {
 
 func actionTexts(t *testing.T, s *Store) []string {
 	t.Helper()
-	items, err := s.ListItems(context.Background(), ItemQuery{Kinds: []string{ItemAction}})
+	items, err := s.ListItems(context.Background(), ItemQuery{Kinds: []meetinglog.Kind{meetinglog.Action}})
 	if err != nil {
 		t.Fatalf("ListItems() = %v", err)
 	}
@@ -69,7 +70,7 @@ func actionTexts(t *testing.T, s *Store) []string {
 // and straight on the database.
 func tryWrites(ctx context.Context, s *Store) map[string]error {
 	_, _, closeErr := s.CloseItems(ctx, []int64{1})
-	_, addErr := s.AddItem(ctx, Item{Boss: "Dana", Kind: ItemNote, Text: "x"})
+	_, addErr := s.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Note, Text: "x"})
 	_, enqErr := s.Enqueue(ctx, outbox.Message{MessageID: "m@x", Kind: outbox.KindDigest, Variant: "2026-W48",
 		EnvelopeFrom: "a@x", EnvelopeTo: []string{"b@x"}, Subject: "s", Body: []byte("b")})
 	return map[string]error{
@@ -142,7 +143,7 @@ func TestOpenReadOnlyBesideWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "in the log only"}); err != nil {
+	if _, err := w.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "in the log only"}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
@@ -154,14 +155,14 @@ func TestOpenReadOnlyBesideWriter(t *testing.T) {
 	if got := actionTexts(t, r); len(got) != 2 || got[1] != "in the log only" {
 		t.Errorf("actions = %q, want both, the one in the log included", got)
 	}
-	if _, err := r.AddItem(ctx, Item{Boss: "Dana", Kind: ItemNote, Text: "x"}); !errors.Is(err, ErrReadOnly) {
+	if _, err := r.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Note, Text: "x"}); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("AddItem() beside a writer = %v, want ErrReadOnly", err)
 	}
 	if after := dirsnap.Must(t, dir, FileName+"-shm"); after != before {
 		t.Errorf("reading changed the state directory:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 
-	if _, err := w.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "later"}); err != nil {
+	if _, err := w.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "later"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := actionTexts(t, r); len(got) != 3 {
@@ -387,7 +388,7 @@ func TestOpenReadOnlyPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer w.Close()
-		if _, err := w.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "in the log only"}); err != nil {
+		if _, err := w.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "in the log only"}); err != nil {
 			t.Fatal(err)
 		}
 		lock(t, filepath.Dir(path))

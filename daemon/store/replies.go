@@ -8,58 +8,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 )
 
 // ErrDuplicate is returned for a reply whose Message-ID was processed before.
 var ErrDuplicate = errors.New("reply already processed")
 
-// Reply is an email the user sent that leadup turned into log entries.
-type Reply struct {
-	MessageID  string
-	MeetingKey string // "" for talking points sent between meetings
-	Boss       string
-	Subject    string
-	Received   time.Time
-}
-
-// Record is one email's worth of changes to the log, stored by
-// RecordReply in one transaction.
-type Record struct {
-	Reply Reply
-	Items []Item  // new items
-	Done  []int64 // action items to close
-	// PointsRaisedBefore, when set, marks done the boss's talking points
-	// queued before it: they were raised at the meeting the reply is about.
-	PointsRaisedBefore time.Time
-	// Fixes correct items logged earlier (a reply to a confirmation).
-	Fixes []Fix
-	// Confirmation, when set, composes the email that confirms what was
-	// logged, from what was; it is queued in the outbox in the same
-	// transaction, so that a crash cannot log a reply and lose its
-	// confirmation. ok false: none to send.
-	Confirmation func(Logged) (m outbox.Message, ok bool)
-}
-
-// Logged is what RecordReply did.
-type Logged struct {
-	Items         []Item  // the new items, with their ids
-	Closed        []int64 // action items closed
-	AlreadyClosed []int64 // "done" ids of action items of this boss closed before
-	NotFound      []int64 // "done" ids that are no action item with this boss
-	Fixed         []Fixed // the fixes, in order, applied or not
-	// Confirmed reports that a confirmation was queued with the reply.
-	Confirmed bool
-}
-
 // RecordReply stores a reply and what it logged, in one transaction: the
 // new items, the action items it closes, the talking points raised, and the
 // fixes to earlier items. A reply already recorded returns ErrDuplicate and
 // changes nothing.
-func (s *Store) RecordReply(ctx context.Context, rec Record) (Logged, error) {
+func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error) {
 	now := s.now()
 	r := rec.Reply
-	var out Logged
+	var out meetinglog.Logged
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM replies WHERE message_id = ?`, r.MessageID).Scan(&exists); err != nil {
@@ -87,7 +50,7 @@ func (s *Store) RecordReply(ctx context.Context, rec Record) (Logged, error) {
 			it.Boss, it.MeetingKey, it.Created = r.Boss, r.MeetingKey, now
 			res, err := tx.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, reply_id, source, inferred)
 				VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-				it.Boss, key, it.Kind, it.Owner, it.Text, unixOrNull(it.Due), now.Unix(), r.MessageID, it.Source, it.Inferred)
+				it.Boss, key, string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), now.Unix(), r.MessageID, it.Source, it.Inferred)
 			if err != nil {
 				return fmt.Errorf("add %s item: %w", it.Kind, err)
 			}
@@ -127,7 +90,7 @@ func (s *Store) RecordReply(ctx context.Context, rec Record) (Logged, error) {
 		return nil
 	})
 	if err != nil {
-		return Logged{}, fmt.Errorf("record reply %s: %w", r.MessageID, err)
+		return meetinglog.Logged{}, fmt.Errorf("record reply %s: %w", r.MessageID, err)
 	}
 	return out, nil
 }
@@ -200,14 +163,14 @@ func (s *Store) ReplySeen(ctx context.Context, messageID string) (bool, error) {
 
 // ItemQuery selects log items.
 type ItemQuery struct {
-	Boss  string    // "" for every boss
-	Kinds []string  // empty for every kind
-	Open  bool      // only items not done
-	Since time.Time // logged at or after; zero for all
+	Boss  string            // "" for every boss
+	Kinds []meetinglog.Kind // empty for every kind
+	Open  bool              // only items not done
+	Since time.Time         // logged at or after; zero for all
 }
 
 // ListItems returns the items q selects, oldest first.
-func (s *Store) ListItems(ctx context.Context, q ItemQuery) ([]Item, error) {
+func (s *Store) ListItems(ctx context.Context, q ItemQuery) ([]meetinglog.Item, error) {
 	where := []string{"1 = 1"}
 	var args []any
 	if q.Boss != "" {
@@ -216,7 +179,7 @@ func (s *Store) ListItems(ctx context.Context, q ItemQuery) ([]Item, error) {
 	if len(q.Kinds) > 0 {
 		where = append(where, "kind IN (?"+strings.Repeat(", ?", len(q.Kinds)-1)+")")
 		for _, k := range q.Kinds {
-			args = append(args, k)
+			args = append(args, string(k))
 		}
 	}
 	if q.Open {
@@ -242,8 +205,8 @@ func (s *Store) SentByToken(ctx context.Context, token string) (outbox.Message, 
 }
 
 // ReplyByID returns the reply recorded under a Message-ID.
-func (s *Store) ReplyByID(ctx context.Context, messageID string) (Reply, error) {
-	var r Reply
+func (s *Store) ReplyByID(ctx context.Context, messageID string) (meetinglog.Reply, error) {
+	var r meetinglog.Reply
 	var received int64
 	err := s.db.QueryRowContext(ctx, `SELECT message_id, coalesce(meeting_key, ''), boss, subject, received_at FROM replies
 		WHERE message_id = ?`, messageID).Scan(&r.MessageID, &r.MeetingKey, &r.Boss, &r.Subject, &received)
@@ -281,7 +244,7 @@ func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity,
 }
 
 // ItemsByID returns the items with the given ids, in id order.
-func (s *Store) ItemsByID(ctx context.Context, ids []int64) ([]Item, error) {
+func (s *Store) ItemsByID(ctx context.Context, ids []int64) ([]meetinglog.Item, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

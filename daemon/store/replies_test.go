@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 )
 
@@ -19,17 +20,17 @@ func TestRecordReply(t *testing.T) {
 	if _, err := s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}}); err != nil {
 		t.Fatal(err)
 	}
-	old, _ := s.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "old action", Created: t0.Add(-48 * time.Hour)})
-	sams, _ := s.AddItem(ctx, Item{Boss: "Sam", Kind: ItemAction, Owner: "me", Text: "Sam's action"})
-	s.AddItem(ctx, Item{Boss: "Dana", Kind: ItemPoint, Text: "raise the budget", Created: t0.Add(-24 * time.Hour)})
+	old, _ := s.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "old action", Created: t0.Add(-48 * time.Hour)})
+	sams, _ := s.AddItem(ctx, meetinglog.Item{Boss: "Sam", Kind: meetinglog.Action, Owner: "me", Text: "Sam's action"})
+	s.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Point, Text: "raise the budget", Created: t0.Add(-24 * time.Hour)})
 
-	r := Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Subject: "Re: Follow-up", Received: t0}
-	items := []Item{
-		{Kind: ItemDecision, Text: "ship March 3"},
-		{Kind: ItemAction, Owner: "boss", Text: "approve budget", Due: t0.Add(72 * time.Hour)},
-		{Kind: ItemPoint, Text: "hiring"},
+	r := meetinglog.Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Subject: "Re: Follow-up", Received: t0}
+	items := []meetinglog.Item{
+		{Kind: meetinglog.Decision, Text: "ship March 3"},
+		{Kind: meetinglog.Action, Owner: "boss", Text: "approve budget", Due: t0.Add(72 * time.Hour)},
+		{Kind: meetinglog.Point, Text: "hiring"},
 	}
-	got, err := s.RecordReply(ctx, Record{Reply: r, Items: items, Done: []int64{old, sams, 999}, PointsRaisedBefore: m.Event.Start})
+	got, err := s.RecordReply(ctx, meetinglog.Record{Reply: r, Items: items, Done: []int64{old, sams, 999}, PointsRaisedBefore: m.Event.Start})
 	if err != nil {
 		t.Fatalf("RecordReply() = %v", err)
 	}
@@ -48,7 +49,7 @@ func TestRecordReply(t *testing.T) {
 	if want := []string{"ship March 3", "approve budget", "hiring"}; !slices.Equal(texts, want) {
 		t.Errorf("open items = %q, want %q", texts, want)
 	}
-	if _, err := s.RecordReply(ctx, Record{Reply: r, Items: items}); !errors.Is(err, ErrDuplicate) {
+	if _, err := s.RecordReply(ctx, meetinglog.Record{Reply: r, Items: items}); !errors.Is(err, ErrDuplicate) {
 		t.Errorf("second RecordReply() = %v, want ErrDuplicate", err)
 	}
 	if seen, _ := s.ReplySeen(ctx, "r1@x"); !seen {
@@ -59,7 +60,7 @@ func TestRecordReply(t *testing.T) {
 		t.Errorf("CloseItems() = %v, %v, %v", closed, notFound, err)
 	}
 	// A second "done" for an item closed earlier says so.
-	again, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "r2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0}, Done: []int64{old}})
+	again, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0}, Done: []int64{old}})
 	if err != nil || !slices.Equal(again.AlreadyClosed, []int64{old}) || len(again.NotFound)+len(again.Closed) != 0 {
 		t.Errorf("RecordReply(done %d again) = %+v, %v; want it already closed", old, again, err)
 	}
@@ -74,28 +75,28 @@ func TestFixes(t *testing.T) {
 	if _, err := s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}}); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.AddItem(ctx, Item{Boss: "Dana", Kind: ItemAction, Owner: "me", Text: "older action", Created: t0.Add(-48 * time.Hour)})
-	first, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
-		Items: []Item{
-			{Kind: ItemNote, Text: "Dana will send the budget"},
-			{Kind: ItemAction, Owner: "me", Text: "book the room", Due: t0.Add(24 * time.Hour)},
-			{Kind: ItemDecision, Text: "ship Tuesday"},
+	before, _ := s.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "older action", Created: t0.Add(-48 * time.Hour)})
+	first, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Items: []meetinglog.Item{
+			{Kind: meetinglog.Note, Text: "Dana will send the budget"},
+			{Kind: meetinglog.Action, Owner: "me", Text: "book the room", Due: t0.Add(24 * time.Hour)},
+			{Kind: meetinglog.Decision, Text: "ship Tuesday"},
 		}, Done: []int64{before}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	note, action, decision := first.Items[0].ID, first.Items[1].ID, first.Items[2].ID
 	due := t0.Add(96 * time.Hour)
-	fix, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
-		Fixes: []Fix{
-			{Op: FixKind, ID: note, Kind: ItemAction, Owner: "boss"},
-			{Op: FixText, ID: note, Text: "send the budget"},
-			{Op: FixDue, ID: note, Due: due},
-			{Op: FixOwner, ID: action, Owner: "Priya"},
-			{Op: FixDue, ID: action},
-			{Op: FixOwner, ID: decision, Owner: "Priya"},
-			{Op: FixUndo, ID: decision},
-			{Op: FixUndo, ID: 999},
+	fix, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "c1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Fixes: []meetinglog.Fix{
+			{Op: meetinglog.FixKind, ID: note, Kind: meetinglog.Action, Owner: "boss"},
+			{Op: meetinglog.FixText, ID: note, Text: "send the budget"},
+			{Op: meetinglog.FixDue, ID: note, Due: due},
+			{Op: meetinglog.FixOwner, ID: action, Owner: "Priya"},
+			{Op: meetinglog.FixDue, ID: action},
+			{Op: meetinglog.FixOwner, ID: decision, Owner: "Priya"},
+			{Op: meetinglog.FixUndo, ID: decision},
+			{Op: meetinglog.FixUndo, ID: 999},
 		}})
 	if err != nil {
 		t.Fatalf("RecordReply(fixes) = %v", err)
@@ -112,15 +113,15 @@ func TestFixes(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("items after fixes = %+v, want the decision gone", got)
 	}
-	if n := got[0]; n.Kind != ItemAction || n.Owner != "boss" || n.Text != "send the budget" || !n.Due.Equal(due) {
+	if n := got[0]; n.Kind != meetinglog.Action || n.Owner != "boss" || n.Text != "send the budget" || !n.Due.Equal(due) {
 		t.Errorf("corrected note = %+v", n)
 	}
 	if a := got[1]; a.Owner != "Priya" || !a.Due.IsZero() {
 		t.Errorf("corrected action = %+v", a)
 	}
 
-	undo, err := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
-		Fixes: []Fix{{Op: FixUndoReply, Reply: "r1@x"}}})
+	undo, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "c2@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Fixes: []meetinglog.Fix{{Op: meetinglog.FixUndoReply, Reply: "r1@x"}}})
 	if err != nil {
 		t.Fatalf("RecordReply(undo) = %v", err)
 	}
@@ -131,8 +132,8 @@ func TestFixes(t *testing.T) {
 	if len(open) != 1 || open[0].ID != before {
 		t.Errorf("open items after undo = %+v, want only %d", open, before)
 	}
-	again, _ := s.RecordReply(ctx, Record{Reply: Reply{MessageID: "c3@x", Boss: "Dana", Received: t0},
-		Fixes: []Fix{{Op: FixUndoReply, Reply: "r1@x"}}})
+	again, _ := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "c3@x", Boss: "Dana", Received: t0},
+		Fixes: []meetinglog.Fix{{Op: meetinglog.FixUndoReply, Reply: "r1@x"}}})
 	if again.Fixed[0].Problem == "" {
 		t.Error("a second undo of the same reply should say there is nothing to undo")
 	}
@@ -215,14 +216,14 @@ func TestConfirmationInTheSameTransaction(t *testing.T) {
 	if _, err := s.ApplySync(ctx, meeting.SyncUpdate{Calendar: "cal", Meetings: []meeting.Meeting{m}}); err != nil {
 		t.Fatal(err)
 	}
-	confirm := func(key string) func(Logged) (outbox.Message, bool) {
-		return func(l Logged) (outbox.Message, bool) {
+	confirm := func(key string) func(meetinglog.Logged) (outbox.Message, bool) {
+		return func(l meetinglog.Logged) (outbox.Message, bool) {
 			return outbox.Message{MessageID: "confirm." + key, MeetingKey: key, Kind: outbox.KindConfirm, Variant: "r@x",
 				NextAttempt: t0, Expires: t0.Add(time.Hour), Subject: fmt.Sprintf("%d items", len(l.Items)), Body: []byte("x")}, true
 		}
 	}
-	rec := Record{Reply: Reply{MessageID: "r@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
-		Items: []Item{{Kind: ItemDecision, Text: "ship it"}}}
+	rec := meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
+		Items: []meetinglog.Item{{Kind: meetinglog.Decision, Text: "ship it"}}}
 
 	// The confirmation cannot be queued (no such meeting): nothing is kept.
 	rec.Confirmation = confirm("no-such-meeting")

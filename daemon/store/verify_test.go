@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
 func TestVerify(t *testing.T) {
@@ -40,7 +42,7 @@ func TestDiskFull(t *testing.T) {
 	}
 	var err error
 	for i := 0; i < 200 && err == nil; i++ {
-		_, err = s.RecordReply(ctx, Record{Reply: Reply{MessageID: fmt.Sprint(i), Boss: "Dana", Subject: strings.Repeat("x", 4000)}})
+		_, err = s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: fmt.Sprint(i), Boss: "Dana", Subject: strings.Repeat("x", 4000)}})
 	}
 	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), s.path) {
 		t.Errorf("RecordReply() on a full database = %v, want disk full with %s", err, s.path)

@@ -1,4 +1,4 @@
-package daemon
+package compose
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 
 	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/mail"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/reply"
-	"github.com/leadup/leadup/daemon/store"
 )
 
 // confirmExpiry is how long a confirmation is worth sending.
@@ -23,7 +23,7 @@ const confirmExpiry = 24 * time.Hour
 // It carries a reply token of its own: a reply to it corrects the log. It
 // runs inside the transaction that logs the reply, and reads only what was
 // committed before (the meeting, items closed earlier).
-func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ingest.Result) (outbox.Message, bool, error) {
+func (c *Composer) Confirmation(ctx context.Context, msg *reply.Message, res ingest.Result) (outbox.Message, bool, error) {
 	if res.Meeting == "" || c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
 		// The outbox belongs to meetings; talking points for a boss with
 		// no meeting ahead are logged without a confirmation. Without
@@ -52,26 +52,25 @@ func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 		d.Kind = render.ConfirmLogged
 	}
 	for _, it := range res.Logged.Items {
-		ri := renderItem(it)
 		if it.Inferred {
-			d.Guessed = append(d.Guessed, ri)
+			d.Guessed = append(d.Guessed, it)
 			continue
 		}
 		switch it.Kind {
-		case store.ItemDecision:
-			d.Decisions = append(d.Decisions, ri)
-		case store.ItemAction:
-			d.Actions = append(d.Actions, ri)
-		case store.ItemFeedback:
-			d.Feedback = append(d.Feedback, ri)
-		case store.ItemNote:
-			d.Notes = append(d.Notes, ri)
-		case store.ItemPoint:
-			d.Topics = append(d.Topics, ri)
+		case meetinglog.Decision:
+			d.Decisions = append(d.Decisions, it)
+		case meetinglog.Action:
+			d.Actions = append(d.Actions, it)
+		case meetinglog.Feedback:
+			d.Feedback = append(d.Feedback, it)
+		case meetinglog.Note:
+			d.Notes = append(d.Notes, it)
+		case meetinglog.Point:
+			d.Topics = append(d.Topics, it)
 		}
 	}
 	for i, f := range res.Logged.Fixed {
-		fx := render.Fix{Op: f.Op, Item: renderItem(f.Item), Removed: renderItems(f.Removed), Reopened: renderItems(f.Reopened), Problem: f.Problem}
+		fx := render.Fix{Op: f.Op, Item: f.Item, Removed: f.Removed, Reopened: f.Reopened, Problem: f.Problem}
 		if i < len(res.Parse.Corrections) {
 			fx.Source = res.Parse.Corrections[i].Source
 		}
@@ -84,12 +83,12 @@ func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 	if err != nil {
 		return outbox.Message{}, false, err
 	}
-	d.Closed = renderItems(closed)
+	d.Closed = closed
 	already, err := c.store.ItemsByID(ctx, res.Logged.AlreadyClosed)
 	if err != nil {
 		return outbox.Message{}, false, err
 	}
-	d.AlreadyClosed = renderItems(already)
+	d.AlreadyClosed = already
 	r, err := c.render.Confirm(d)
 	if err != nil {
 		return outbox.Message{}, false, err
@@ -138,7 +137,7 @@ func (c *composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 }
 
 // Queued implements ingest.Confirmer: it kicks the deliverer.
-func (c *composer) Queued() {
+func (c *Composer) Queued() {
 	if c.queued != nil {
 		c.queued()
 	}

@@ -1,4 +1,4 @@
-package daemon
+package compose
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/leadup/leadup/daemon/calendar"
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/schedule"
@@ -50,19 +51,19 @@ func TestComposeDigest(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	add := func(it store.Item) {
+	add := func(it meetinglog.Item) {
 		t.Helper()
 		if _, err := st.AddItem(ctx, it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemAction, Owner: "me", Text: "Overdue runbook", Created: due.Add(-20 * day), Due: due.Add(-2 * day)})
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemAction, Owner: "boss", Text: "Approve the budget", Created: due.Add(-9 * day)})
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemAction, Owner: "me", Text: "Shipped the latency fix", Created: due.Add(-9 * day), Done: due.Add(-day)})
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemAction, Owner: "me", Text: "Closed last week", Created: due.Add(-20 * day), Done: due.Add(-8 * day)})
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemDecision, Text: "Keep the March date", Created: due.Add(-2 * day)})
-	add(store.Item{Boss: "Dana Whitfield", Kind: store.ItemDecision, Text: "Decided long ago", Created: due.Add(-30 * day)})
-	add(store.Item{Boss: "Pat Former", Kind: store.ItemAction, Owner: "me", Text: "For a boss no longer configured", Created: due.Add(-day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Action, Owner: "me", Text: "Overdue runbook", Created: due.Add(-20 * day), Due: due.Add(-2 * day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Action, Owner: "boss", Text: "Approve the budget", Created: due.Add(-9 * day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Action, Owner: "me", Text: "Shipped the latency fix", Created: due.Add(-9 * day), Done: due.Add(-day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Action, Owner: "me", Text: "Closed last week", Created: due.Add(-20 * day), Done: due.Add(-8 * day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Decision, Text: "Keep the March date", Created: due.Add(-2 * day)})
+	add(meetinglog.Item{Boss: "Dana Whitfield", Kind: meetinglog.Decision, Text: "Decided long ago", Created: due.Add(-30 * day)})
+	add(meetinglog.Item{Boss: "Pat Former", Kind: meetinglog.Action, Owner: "me", Text: "For a boss no longer configured", Created: due.Add(-day)})
 
 	rnd, err := render.New("")
 	if err != nil {
@@ -76,7 +77,7 @@ func TestComposeDigest(t *testing.T) {
 		},
 		Mail: config.Mail{From: &netmail.Address{Name: "leadup", Address: "leadup@example.com"}, To: &netmail.Address{Address: "me@example.com"}},
 	}
-	c := &composer{cfg: cfg, render: rnd, store: st, now: func() time.Time { return now }}
+	c := &Composer{cfg: cfg, render: rnd, store: st, now: func() time.Time { return now }}
 
 	j := schedule.DigestJob(due, loc)
 	msg, r, err := c.compose(ctx, j)

@@ -1,4 +1,11 @@
-package daemon
+// Package compose writes leadup's emails. For each job the scheduler
+// dispatches (a brief, follow-up, notice, digest or catch-up) it gathers
+// the meeting log, renders the templates, mints the reply token and encodes
+// the message under a Message-ID derived from the job, with the Reply-To
+// that brings a reply back; for each email ingest logs, it writes the
+// confirmation threaded under it. Composer implements schedule.Composer and
+// ingest.Confirmer.
+package compose
 
 import (
 	"context"
@@ -15,6 +22,7 @@ import (
 	"github.com/leadup/leadup/daemon/ingest"
 	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/meetinglog"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/replytoken"
@@ -26,30 +34,88 @@ import (
 // accepted: the reply token expires then.
 const ReplyWindow = 30 * 24 * time.Hour
 
-// closedLookback is how far back "closed since the last meeting" reaches
-// when there was no earlier meeting with the boss.
-const closedLookback = 14 * 24 * time.Hour
+// Store is what the composer reads from the state store: the meeting log,
+// the meetings, and the outbox rows a notice is threaded under.
+type Store interface {
+	meetinglog.Reader
+	// ClosedActionsBetween returns the action items with boss closed in
+	// [from, to), in the order they were closed.
+	ClosedActionsBetween(ctx context.Context, boss string, from, to time.Time) ([]meetinglog.Item, error)
+	// LoggedBetween returns the items of kind with boss logged in [from,
+	// to), in the order they were logged.
+	LoggedBetween(ctx context.Context, boss string, kind meetinglog.Kind, from, to time.Time) ([]meetinglog.Item, error)
+	// ItemsByID returns the items with the given ids, in id order.
+	ItemsByID(ctx context.Context, ids []int64) ([]meetinglog.Item, error)
+	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
+	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
+	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
+}
 
-// composer writes the email for a job: it gathers the meeting log, renders
-// the templates, mints the reply token, and encodes the message.
-type composer struct {
+// Options configure a Composer.
+type Options struct {
+	Config *config.Config
+	Render *render.Renderer
+	Store  Store
+	Tokens *replytoken.Minter
+	Now    func() time.Time // defaults to time.Now
+	// Queued, if set, is called after a confirmation is queued: it kicks
+	// the deliverer.
+	Queued func()
+}
+
+// Composer writes the email for a job: it gathers the meeting log, renders
+// the templates, mints the reply token, and encodes the message. It is safe
+// for concurrent use.
+type Composer struct {
 	cfg    *config.Config
 	render *render.Renderer
-	store  *store.Store
+	store  Store
 	tokens *replytoken.Minter
 	now    func() time.Time
 	queued func() // kicks the deliverer after a confirmation is queued
 }
 
+// The composer as the scheduler and the ingester see it.
+var (
+	_ schedule.Composer = (*Composer)(nil)
+	_ ingest.Confirmer  = (*Composer)(nil)
+)
+
+// New returns a Composer.
+func New(o Options) *Composer {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Composer{cfg: o.Config, render: o.Render, store: o.Store, tokens: o.Tokens, now: o.Now, queued: o.Queued}
+}
+
 // Compose implements schedule.Composer.
-func (c *composer) Compose(ctx context.Context, j schedule.Job) (outbox.Message, error) {
+func (c *Composer) Compose(ctx context.Context, j schedule.Job) (outbox.Message, error) {
 	m, _, err := c.compose(ctx, j)
 	return m, err
 }
 
+// Preview composes the email for a job without queuing it, and returns
+// the message and its rendered parts. Previewing needs no mail settings:
+// it stands in for a missing mail.from or mail.to.
+func (c *Composer) Preview(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
+	p := *c
+	if p.cfg.Mail.From == nil || p.cfg.Mail.To == nil {
+		cfg := *p.cfg
+		if cfg.Mail.From == nil {
+			cfg.Mail.From = &netmail.Address{Name: "leadup", Address: "leadup@localhost"}
+		}
+		if cfg.Mail.To == nil {
+			cfg.Mail.To = &netmail.Address{Address: "you@localhost"}
+		}
+		p.cfg = &cfg
+	}
+	return p.compose(ctx, j)
+}
+
 // content renders a job's subject, text and HTML, and mints the reply token
 // a brief or a follow-up carries.
-func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (render.Rendered, string, error) {
+func (c *Composer) content(ctx context.Context, j schedule.Job, now time.Time) (render.Rendered, string, error) {
 	if j.Kind == outbox.KindDigest {
 		d, err := c.digestData(ctx, j, now)
 		var r render.Rendered
@@ -84,9 +150,9 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		}
 	case outbox.KindFollowup:
 		token = c.mint(j)
-		var open []store.Item
+		var open []meetinglog.Item
 		if open, err = c.store.OpenActions(ctx, j.Meeting.Boss); err == nil {
-			r, err = c.render.Followup(render.FollowupData{Meeting: rm, Boss: boss, Now: now, OpenItems: renderItems(open)})
+			r, err = c.render.Followup(render.FollowupData{Meeting: rm, Boss: boss, Now: now, OpenItems: open})
 		}
 	case outbox.KindNotice:
 		r, err = c.render.Notice(render.NoticeData{Meeting: rm, Boss: boss, Now: now, Change: j.Change, OldStart: j.OldStart})
@@ -99,19 +165,20 @@ func (c *composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 	return r, token, nil
 }
 
-// topicAddress is the install's secret address for talking points.
-func (c *composer) topicAddress() string {
+// TopicAddress returns the install's secret address for talking points
+// between meetings (config.Mail.TopicAddress), "" without one.
+func (c *Composer) TopicAddress() string {
 	return c.cfg.Mail.TopicAddress(ingest.TopicToken(c.tokens))
 }
 
 // mint returns the reply token of a brief or follow-up: valid until
 // ReplyWindow after the meeting.
-func (c *composer) mint(j schedule.Job) string {
+func (c *Composer) mint(j schedule.Job) string {
 	return c.tokens.Mint(outbox.TokenSubject(j.Kind, j.Meeting.Key, j.Variant), j.Meeting.Event.End.Add(ReplyWindow))
 }
 
 // compose renders and encodes a job's email.
-func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
+func (c *Composer) compose(ctx context.Context, j schedule.Job) (outbox.Message, render.Rendered, error) {
 	if c.cfg.Mail.From == nil || c.cfg.Mail.To == nil {
 		return outbox.Message{}, render.Rendered{}, errors.New("mail.from and mail.to must be set to send email")
 	}
@@ -179,9 +246,9 @@ func (c *composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 
 // catchupData gathers the meetings a catch-up names, by boss in config
 // order, each boss's earliest first.
-func (c *composer) catchupData(j schedule.Job, now time.Time) render.CatchupData {
+func (c *Composer) catchupData(j schedule.Job, now time.Time) render.CatchupData {
 	d := render.CatchupData{Now: now, Location: c.cfg.Location, Sent: c.cfg.Limits.OverdueFollowupsPerBoss,
-		TopicAddress: c.topicAddress()}
+		TopicAddress: c.TopicAddress()}
 	if d.Sent <= 0 {
 		d.Sent = config.DefaultOverdueFollowupsPerBoss
 	}
@@ -201,7 +268,7 @@ func (c *composer) catchupData(j schedule.Job, now time.Time) render.CatchupData
 
 // bossIndex is the place of the boss named in the configuration; -1 for
 // one no longer there.
-func (c *composer) bossIndex(name string) int {
+func (c *Composer) bossIndex(name string) int {
 	return slices.IndexFunc(c.cfg.Bosses, func(b config.Boss) bool { return b.Name == name })
 }
 
@@ -233,7 +300,7 @@ func idHash(s string) string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:10]))
 }
 
-func (c *composer) lastBriefID(ctx context.Context, key string) (string, error) {
+func (c *Composer) lastBriefID(ctx context.Context, key string) (string, error) {
 	rows, err := c.store.OutboxForMeetings(ctx, []string{key})
 	if err != nil {
 		return "", err
@@ -250,7 +317,7 @@ func (c *composer) lastBriefID(ctx context.Context, key string) (string, error) 
 	return id, nil
 }
 
-func (c *composer) boss(m meeting.Meeting) render.Boss {
+func (c *Composer) boss(m meeting.Meeting) render.Boss {
 	for _, b := range c.cfg.Bosses {
 		if b.Name == m.Boss {
 			return render.Boss{Name: b.Name, Email: m.BossEmail, Style: b.Style, Priorities: b.Priorities}
@@ -260,7 +327,7 @@ func (c *composer) boss(m meeting.Meeting) render.Boss {
 }
 
 // renderMeeting is what the templates see of a meeting.
-func (c *composer) renderMeeting(m meeting.Meeting, boss render.Boss) render.Meeting {
+func (c *Composer) renderMeeting(m meeting.Meeting, boss render.Boss) render.Meeting {
 	ev := m.Event
 	rm := render.Meeting{
 		Key:           m.Key,
@@ -308,42 +375,16 @@ func sameOffsets(a, b *time.Location, t time.Time) bool {
 	return oa == ob
 }
 
-func (c *composer) briefData(ctx context.Context, j schedule.Job, rm render.Meeting, boss render.Boss, now time.Time) (render.BriefData, error) {
-	d := render.BriefData{Meeting: rm, Boss: boss, Now: now, Lead: j.Lead, Late: j.Late, TopicAddress: c.topicAddress()}
-	open, err := c.store.OpenActions(ctx, j.Meeting.Boss)
+// briefData gathers a brief: the meeting, and what it carries over from
+// the log (meetinglog.CarryOver).
+func (c *Composer) briefData(ctx context.Context, j schedule.Job, rm render.Meeting, boss render.Boss, now time.Time) (render.BriefData, error) {
+	d := render.BriefData{Meeting: rm, Boss: boss, Now: now, Lead: j.Lead, Late: j.Late, TopicAddress: c.TopicAddress()}
+	co, err := meetinglog.CarryOver(ctx, c.store, j.Meeting, now)
 	if err != nil {
 		return d, err
 	}
-	d.OpenItems = renderItems(open)
-	since := now.Add(-closedLookback)
-	prev, ok, err := c.store.PreviousMeeting(ctx, j.Meeting.Boss, j.Meeting.Event.Start)
-	if err != nil {
-		return d, err
-	}
-	if ok {
-		d.LastMeeting = prev.Event.Start
-		since = prev.Event.Start
-		for _, k := range []struct {
-			kind string
-			dst  *[]render.Item
-		}{{store.ItemDecision, &d.LastDecisions}, {store.ItemFeedback, &d.LastFeedback}} {
-			items, err := c.store.MeetingItems(ctx, prev.Key, k.kind)
-			if err != nil {
-				return d, err
-			}
-			*k.dst = renderItems(items)
-		}
-	}
-	closed, err := c.store.ClosedActionsSince(ctx, j.Meeting.Boss, since)
-	if err != nil {
-		return d, err
-	}
-	d.ClosedSince = renderItems(closed)
-	points, err := c.store.OpenTalkingPoints(ctx, j.Meeting.Boss)
-	if err != nil {
-		return d, err
-	}
-	d.TalkingPoints = renderItems(points)
+	d.OpenItems, d.ClosedSince, d.TalkingPoints = co.Open, co.ClosedSince, co.TalkingPoints
+	d.LastMeeting, d.LastDecisions, d.LastFeedback = co.LastMeeting, co.LastDecisions, co.LastFeedback
 	return d, nil
 }
 
@@ -352,7 +393,7 @@ func (c *composer) briefData(ctx context.Context, j schedule.Job, rm render.Meet
 // week after the due time, and for each configured boss the open action
 // items and what was closed and decided in the seven days up to the due
 // time. Items logged with a boss no longer configured are left out.
-func (c *composer) digestData(ctx context.Context, j schedule.Job, now time.Time) (render.DigestData, error) {
+func (c *Composer) digestData(ctx context.Context, j schedule.Job, now time.Time) (render.DigestData, error) {
 	loc := c.cfg.Location
 	from := j.Due.In(loc).AddDate(0, 0, -7)
 	d := render.DigestData{Now: now, Location: loc, Due: j.Due, Late: j.Late, From: from}
@@ -378,11 +419,11 @@ func (c *composer) digestData(ctx context.Context, j schedule.Job, now time.Time
 		if err != nil {
 			return d, err
 		}
-		decided, err := c.store.LoggedBetween(ctx, b.Name, store.ItemDecision, from, j.Due)
+		decided, err := c.store.LoggedBetween(ctx, b.Name, meetinglog.Decision, from, j.Due)
 		if err != nil {
 			return d, err
 		}
-		db.Open, db.Closed, db.Decisions = renderItems(open), renderItems(closed), renderItems(decided)
+		db.Open, db.Closed, db.Decisions = open, closed, decided
 		d.Bosses = append(d.Bosses, db)
 	}
 	return d, nil
@@ -393,17 +434,4 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-func renderItems(items []store.Item) []render.Item {
-	out := make([]render.Item, len(items))
-	for i, it := range items {
-		out[i] = renderItem(it)
-	}
-	return out
-}
-
-func renderItem(it store.Item) render.Item {
-	return render.Item{ID: it.ID, Kind: it.Kind, Owner: it.Owner, Text: it.Text, Created: it.Created, Due: it.Due, Done: it.Done,
-		Source: it.Source, Inferred: it.Inferred}
 }
