@@ -8,11 +8,10 @@ import (
 	"github.com/leadup/leadup/daemon/outbox"
 )
 
-// The constructors below make the jobs of one meeting exactly as Plan does,
-// for callers that need a job without planning one, such as "leadup
-// preview". TestJobsMatchPlan keeps them and the planner in step. The jobs
-// they return are on time (Late false): lateness depends on when a job is
-// sent, which only Plan knows.
+// The constructors below make the jobs of one meeting. Plan builds its jobs
+// with them, and callers that need a job without planning one, such as
+// "leadup preview", get the same. The jobs they return are on time (Late
+// false): lateness depends on when a job is sent, which only Plan knows.
 
 // BriefJob returns the brief for m that is due lead before it starts. It
 // is of no use once the meeting has started.

@@ -182,7 +182,7 @@ func (p *planner) briefs() {
 		if p.has(outbox.KindBrief, v) || (shortest >= 0 && lead > shortest) {
 			continue
 		}
-		j := Job{Meeting: p.m, Kind: outbox.KindBrief, Variant: v, Lead: lead, Due: start.Add(-lead), Expires: start}
+		j := BriefJob(p.m, lead)
 		switch {
 		case p.now.Before(j.Due):
 			p.upcoming = append(p.upcoming, j)
@@ -205,8 +205,7 @@ func (p *planner) followup() {
 	if p.has(outbox.KindFollowup, "") {
 		return
 	}
-	end := p.m.Event.End
-	j := Job{Meeting: p.m, Kind: outbox.KindFollowup, Due: end.Add(p.cfg.FollowupAfter), Expires: end.Add(FollowupWindow)}
+	j := FollowupJob(p.m, p.cfg.FollowupAfter)
 	switch {
 	case p.now.Before(j.Due):
 		p.upcoming = append(p.upcoming, j)
@@ -246,16 +245,11 @@ func (p *planner) moved() {
 	if !ok || (start.Sub(told) <= MoveThreshold && told.Sub(start) <= MoveThreshold) {
 		return
 	}
-	v := ChangeMoved + "@" + strconv.FormatInt(start.Unix(), 10)
-	expires := told
-	if start.After(told) {
-		expires = start
-	}
-	if p.has(outbox.KindNotice, v) || !p.now.Before(expires) {
+	j := MovedNoticeJob(p.m, told, p.now)
+	if p.has(outbox.KindNotice, j.Variant) || !p.now.Before(j.Expires) {
 		return
 	}
-	p.due = append(p.due, Job{Meeting: p.m, Kind: outbox.KindNotice, Variant: v, Due: p.now, Expires: expires,
-		Change: ChangeMoved, OldStart: told})
+	p.due = append(p.due, j)
 }
 
 func (p *planner) cancelled() {
@@ -266,8 +260,7 @@ func (p *planner) cancelled() {
 	if !ok || !p.now.Before(told) {
 		return
 	}
-	p.due = append(p.due, Job{Meeting: p.m, Kind: outbox.KindNotice, Variant: ChangeCancelled, Due: p.now, Expires: told,
-		Change: ChangeCancelled, OldStart: told})
+	p.due = append(p.due, CancelledNoticeJob(p.m, told, p.now))
 }
 
 // DigestVariant is the outbox variant of the digest due at t: its ISO week
