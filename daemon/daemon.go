@@ -3,6 +3,28 @@
 // composer and the outbox's deliverer, and runs the loops. The commands in
 // cmd/leadup are thin layers over it, and tests start it without signals or
 // a terminal.
+//
+// Open wires the parts with plain functions (openCalendar, openMailbox,
+// openSender…), which Check, behind `leadup check`, calls one at a time and
+// tries once, so its verdicts are about exactly what the daemon would run.
+// Close tears them down by name, last opened first (lifecycle.go).
+//
+// Serve is the daemon's life under systemd (serve.go):
+//
+//   - Ready (READY=1) once the store is open, the configuration valid and
+//     the first calendar sync attempted; the scheduler's plan feeds STATUS=.
+//   - Watchdog: each loop carries a clock.Probe, the time its current step
+//     began. WATCHDOG=1 is sent every half interval only while no loop has
+//     been inside one step for longer than WatchdogSec, so a hung SMTP
+//     exchange or a deadlock gets leadup restarted.
+//   - Reload (SIGHUP): RELOADING=1, then the file is loaded and a second
+//     Daemon opened beside the running one; only if that works are the old
+//     loops stopped between two steps and the new ones started. A broken
+//     file is logged and changes nothing.
+//   - Stop (SIGTERM): STOPPING=1, the loops' context ends, an SMTP exchange
+//     under way finishes on its detached context and is recorded, the store
+//     closes. A loop that stops for any other reason stops the daemon, and
+//     systemd restarts it.
 package daemon
 
 import (

@@ -1,8 +1,9 @@
 // Package schedule decides which emails are due for which meetings, and
 // when: a brief before each meeting with a boss (one per configured lead
 // time), a follow-up after it, a notice when a meeting whose brief went
-// out is cancelled or moved, and the weekly digest, which belongs to no
-// meeting.
+// out is cancelled or moved, the weekly digest, which belongs to no
+// meeting, and after downtime a catch-up that names the follow-ups the
+// caps of [limits] left out.
 //
 // The plan is not stored: it is worked out afresh from the meetings, the
 // configuration and the outbox (what was already queued or sent) each time

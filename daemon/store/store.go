@@ -1,10 +1,3 @@
-// Package store keeps leadup's state in an embedded SQLite database (pure Go,
-// through modernc.org/sqlite): the meetings with a boss and the calendar sync
-// cursors; later the outbox, outcomes and action items.
-//
-// The database is one file in the state directory, mode 0600, in WAL mode.
-// Its schema is versioned with PRAGMA user_version: see migrate.go.
-// OpenReadOnly opens it for the commands that only report (readonly.go).
 package store
 
 import (
