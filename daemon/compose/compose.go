@@ -187,17 +187,7 @@ func (c *Composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 	if err != nil {
 		return outbox.Message{}, r, err
 	}
-	msg := mail.Message{
-		From:      c.cfg.Mail.From,
-		To:        []*netmail.Address{c.cfg.Mail.To},
-		ReplyTo:   c.cfg.Mail.ReplyAddress(token),
-		Subject:   r.Subject,
-		Text:      r.Text,
-		HTML:      r.HTML,
-		MessageID: MessageID(j, token, mail.MessageIDDomain(c.cfg.Mail.From)),
-		Date:      now,
-		Headers:   map[string]string{"X-Leadup-Kind": j.Kind},
-	}
+	msg := c.message(j.Kind, r, token, MessageID(j, token, mail.MessageIDDomain(c.cfg.Mail.From)), now)
 	if j.Kind == outbox.KindNotice {
 		// Thread the notice under the brief it corrects.
 		if id, err := c.lastBriefID(ctx, j.Meeting.Key); err == nil {
@@ -242,6 +232,22 @@ func (c *Composer) compose(ctx context.Context, j schedule.Job) (outbox.Message,
 		Body:         body,
 		Skipped:      skipped,
 	}, r, nil
+}
+
+// message is an email of kind from leadup to the user, with r's content,
+// the Reply-To that brings token back, and the Message-ID id.
+func (c *Composer) message(kind string, r render.Rendered, token, id string, now time.Time) mail.Message {
+	return mail.Message{
+		From:      c.cfg.Mail.From,
+		To:        []*netmail.Address{c.cfg.Mail.To},
+		ReplyTo:   c.cfg.Mail.ReplyAddress(token),
+		Subject:   r.Subject,
+		Text:      r.Text,
+		HTML:      r.HTML,
+		MessageID: id,
+		Date:      now,
+		Headers:   map[string]string{"X-Leadup-Kind": kind},
+	}
 }
 
 // catchupData gathers the meetings a catch-up names, by boss in config

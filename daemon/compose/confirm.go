@@ -2,7 +2,6 @@ package compose
 
 import (
 	"context"
-	netmail "net/mail"
 	"time"
 
 	"github.com/leadup/leadup/daemon/ingest"
@@ -109,18 +108,8 @@ func (c *Composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 		token = c.tokens.Mint(outbox.TokenSubject(outbox.KindConfirm, m.Key, msg.MessageID), base.Add(ReplyWindow))
 		id = "leadup.confirm." + token + "@" + mail.MessageIDDomain(c.cfg.Mail.From)
 	}
-	em := mail.Message{
-		From:      c.cfg.Mail.From,
-		To:        []*netmail.Address{c.cfg.Mail.To},
-		ReplyTo:   c.cfg.Mail.ReplyAddress(token),
-		Subject:   r.Subject,
-		Text:      r.Text,
-		HTML:      r.HTML,
-		MessageID: id,
-		InReplyTo: msg.MessageID,
-		Date:      now,
-		Headers:   map[string]string{"X-Leadup-Kind": outbox.KindConfirm},
-	}
+	em := c.message(outbox.KindConfirm, r, token, id, now)
+	em.InReplyTo = msg.MessageID
 	if res.Answers.MessageID != "" {
 		// The leadup email the user answered heads the thread.
 		em.References = []string{res.Answers.MessageID}

@@ -287,15 +287,7 @@ func (s *scriptedSource) Sync(ctx context.Context, cursor string) (calendar.Chan
 func TestTrackerRunPollsAndBacksOff(t *testing.T) {
 	fail := errors.New("network down")
 	src := &scriptedSource{errs: []error{nil, fail, fail, nil}, done: make(chan struct{}, 10)}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	fake := clock.NewFake(now)
-	tr := meeting.NewTracker(meeting.TrackerOptions{
-		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
-	})
+	tr, fake := runTracker(t, src)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- tr.Run(ctx) }()
@@ -335,15 +327,7 @@ func TestTrackerRunPollsAndBacksOff(t *testing.T) {
 func TestTrackerRunBackoffIsCapped(t *testing.T) {
 	fail := errors.New("network down")
 	src := &scriptedSource{errs: slices.Repeat([]error{fail}, 8), done: make(chan struct{}, 10)}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	fake := clock.NewFake(now)
-	tr := meeting.NewTracker(meeting.TrackerOptions{
-		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
-	})
+	tr, fake := runTracker(t, src)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- tr.Run(ctx) }()
@@ -433,15 +417,7 @@ func TestBossRuleFixture(t *testing.T) {
 
 func TestTrackerRunAfterARecentSync(t *testing.T) {
 	src := &scriptedSource{done: make(chan struct{}, 10)}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	fake := clock.NewFake(now)
-	tr := meeting.NewTracker(meeting.TrackerOptions{
-		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
-	})
+	tr, fake := runTracker(t, src)
 	if _, err := tr.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -462,4 +438,19 @@ func TestTrackerRunAfterARecentSync(t *testing.T) {
 	<-src.done
 	cancel()
 	<-done
+}
+
+// runTracker returns a tracker of src polling every 2 minutes on a fake
+// clock, over a new store closed when the test ends.
+func runTracker(t *testing.T, src calendar.Source) (*meeting.Tracker, *clock.Fake) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	fake := clock.NewFake(now)
+	return meeting.NewTracker(meeting.TrackerOptions{
+		Source: src, Store: st, Rule: meeting.NewRule(bosses, config.Filter{}), Poll: 2 * time.Minute, Clock: fake,
+	}), fake
 }
