@@ -7,7 +7,9 @@
 package mail
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +20,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	gomail "github.com/emersion/go-message/mail"
+	gotextproto "github.com/emersion/go-message/textproto"
 	"github.com/jordan-wright/email"
 )
 
@@ -97,20 +101,10 @@ func (m *Message) Bytes() ([]byte, error) {
 		return nil, fmt.Errorf("compose message: %w", err)
 	}
 
+	// From and To are not given to the library: they are set on the
+	// header it writes, below.
 	e := email.NewEmail()
-	from, err := addressHeader(m.From)
-	if err != nil {
-		return nil, fmt.Errorf("compose message: From: %w", err)
-	}
-	e.From = from
-	for _, a := range m.To {
-		to, err := addressHeader(a)
-		if err != nil {
-			return nil, fmt.Errorf("compose message: To: %w", err)
-		}
-		e.To = append(e.To, to)
-	}
-	// jordan-wright/email Q-encodes every other header value that is not
+	// jordan-wright/email Q-encodes every header value that is not
 	// printable ASCII (RFC 2047); a CR or LF would be encoded rather than
 	// start a new field, but it would still decode to a line break, so
 	// clean strips them first. headerText then encodes an ASCII value that
@@ -151,11 +145,35 @@ func (m *Message) Bytes() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compose message: %w", err)
 	}
-	out, err := reformatHeader(raw)
-	if err != nil {
+	// The library writes its fields in map order, each on one line; they
+	// are read back with go-message and written again by writeHeader.
+	br := bufio.NewReader(bytes.NewReader(raw))
+	var out gomail.Header
+	if out.Header.Header, err = gotextproto.ReadHeader(br); err != nil {
+		return nil, fmt.Errorf("compose message: read header: %w", err)
+	}
+	// jordan-wright/email splits the From and To values at every comma and
+	// formats each piece as an address, which cuts a quoted display name
+	// such as "Doe, Jane" (as directories like to write them) in two. So
+	// the addresses skip the library: go-message joins them as net/mail
+	// formats them, a quoted string for an ASCII name and RFC 2047 words
+	// for any other. clean keeps line breaks out of the decoded names.
+	to := make([]*mail.Address, len(m.To))
+	for i, a := range m.To {
+		to[i] = &mail.Address{Name: clean(a.Name), Address: a.Address}
+	}
+	out.SetAddressList("From", []*mail.Address{{Name: clean(m.From.Name), Address: m.From.Address}})
+	out.SetAddressList("To", to)
+
+	var buf bytes.Buffer
+	buf.Grow(len(raw) + 64)
+	if err := writeHeader(&buf, out.Header.Header); err != nil {
 		return nil, fmt.Errorf("compose message: %w", err)
 	}
-	return out, nil
+	if _, err := br.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("compose message: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 func (m *Message) validate() error {
@@ -300,8 +318,9 @@ func hidden(r rune) bool {
 
 // headerText returns s as an unstructured header value should be given to
 // jordan-wright/email: as it is, unless it is ASCII and holds "=?", the
-// start of an RFC 2047 encoded-word. The library writes ASCII as it is, and
-// a client would decode such a word, so a title like
+// start of an RFC 2047 encoded-word. The library writes ASCII as it is (so
+// does go-message's mail.Header.SetText: both use mime.QEncoding, which
+// leaves ASCII alone), and a client would decode such a word, so a title like
 // "=?utf-8?b?4oCuQmNjOiB4?=" would show as whatever it encodes, line breaks
 // and bidi overrides included. Encoding the whole value makes the client
 // show the text leadup meant, "=?" and all.
@@ -314,34 +333,13 @@ func headerText(s string) string {
 	return forceBEncode(s)
 }
 
-// addressHeader formats a for jordan-wright/email, which splits the From
-// and To values at every comma before parsing and re-formatting each piece.
-// net/mail already base64-encodes non-ASCII display names with commas in
-// them; a plain ASCII name with a comma ("Doe, Jane", as directories like
-// to write them) would be quoted and then cut in half, so it is encoded
-// here as RFC 2047 words, which the library decodes and quotes again.
-func addressHeader(a *mail.Address) (string, error) {
-	name := clean(a.Name)
-	if strings.ContainsRune(name, ',') && !strings.ContainsFunc(name, func(r rune) bool { return r >= utf8.RuneSelf }) {
-		return forceBEncode(name) + " <" + a.Address + ">", nil
-	}
-	s := (&mail.Address{Name: name, Address: a.Address}).String()
-	if strings.ContainsRune(s, ',') {
-		return "", fmt.Errorf("cannot format %q safely", s)
-	}
-	return s, nil
-}
-
-// forceBEncode writes s as RFC 2047 B-encoded words even though it is
-// ASCII (mime.BEncoding leaves ASCII alone). Words hold at most 45 octets,
-// 72 characters encoded, within the 75 RFC 2047 §2 allows.
+// forceBEncode writes the ASCII string s as RFC 2047 B-encoded words
+// (mime.BEncoding leaves ASCII alone). Words hold at most 45 octets, 72
+// characters encoded, within the 75 RFC 2047 §2 allows.
 func forceBEncode(s string) string {
 	var words []string
 	for s != "" {
 		n := min(len(s), 45)
-		for n < len(s) && !utf8.RuneStart(s[n]) {
-			n--
-		}
 		words = append(words, "=?UTF-8?B?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
 		s = s[n:]
 	}
@@ -364,72 +362,58 @@ const (
 	maxLine = 998
 )
 
-// reformatHeader puts the header fields of raw in headerOrder and folds
-// lines longer than 78 octets at spaces (RFC 5322 §2.2.3). The library
-// writes each field on one line, and Go's encoded-word writer separates
-// the words of a long subject with spaces but no line breaks, so a long
-// subject or recipient list would otherwise break the 998-octet limit.
-func reformatHeader(raw []byte) ([]byte, error) {
-	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if !ok {
-		return nil, errors.New("message has no header/body separator")
-	}
-
-	// Group physical lines into fields: a line starting with white space
-	// continues the previous field.
-	var fields [][]string
-	for _, line := range strings.Split(string(head), "\r\n") {
-		if (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) && len(fields) > 0 {
-			fields[len(fields)-1] = append(fields[len(fields)-1], line)
-			continue
+// writeHeader writes the fields of h in headerOrder, extra fields by name,
+// each folded by writeFolded, and the empty line that ends the header. The
+// library writes each field on one line, and Go's encoded-word writer
+// separates the words of a long subject with spaces but no line breaks, so
+// a long subject or recipient list would otherwise break the 998-octet
+// limit of RFC 5322 §2.1.1.
+func writeHeader(out *bytes.Buffer, h gotextproto.Header) error {
+	extra := slices.Index(headerOrder, "Mime-Version") // extra fields go here
+	rank := func(name string) int {
+		i := slices.Index(headerOrder, name) // name is canonical
+		switch {
+		case i < 0:
+			return extra
+		case i >= extra:
+			return i + 1
 		}
-		fields = append(fields, []string{line})
+		return i
 	}
-	rank := func(f []string) int {
-		name, _, _ := strings.Cut(f[0], ":")
-		if i := slices.Index(headerOrder, textproto.CanonicalMIMEHeaderKey(name)); i >= 0 {
-			if i >= slices.Index(headerOrder, "Mime-Version") {
-				return i + 1 // after the extra headers
-			}
-			return i
-		}
-		return slices.Index(headerOrder, "Mime-Version") // extra headers
+	type field struct{ name, value string }
+	var fields []field
+	for f := h.Fields(); f.Next(); {
+		fields = append(fields, field{f.Key(), f.Value()})
 	}
-	slices.SortStableFunc(fields, func(a, b []string) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a[0], b[0]) // extra headers by name
+	slices.SortStableFunc(fields, func(a, b field) int {
+		return cmp.Or(rank(a.name)-rank(b.name), strings.Compare(a.name, b.name))
 	})
-
-	var out bytes.Buffer
-	out.Grow(len(raw) + 64)
 	for _, f := range fields {
-		nameLen := strings.IndexByte(f[0], ':') + 1
-		if name, ok := spelling[strings.ToLower(f[0][:max(nameLen-1, 0)])]; ok {
-			f[0] = name + f[0][nameLen-1:]
+		name := f.name
+		if s, ok := spelling[strings.ToLower(name)]; ok {
+			name = s
 		}
-		for i, line := range f {
-			from := 1
-			if i == 0 {
-				from = nameLen + 1 // never leave the field name alone on a line
-			}
-			if err := writeFolded(&out, line, from); err != nil {
-				name, _, _ := strings.Cut(f[0], ":")
-				return nil, fmt.Errorf("header %s: %w", name, err)
-			}
+		// Never leave the field name alone on a line.
+		if err := writeFolded(out, name+": "+f.value, len(name)+2); err != nil {
+			return fmt.Errorf("header %s: %w", name, err)
 		}
 	}
 	out.WriteString("\r\n")
-	out.Write(body)
-	return out.Bytes(), nil
+	return nil
 }
 
 // writeFolded writes line followed by CRLF, breaking it before single
 // spaces at or after index from so that pieces stay within foldAt where
-// possible and within maxLine always. Only a space with non-space on both
-// sides is used, because unfolding parsers (Go's textproto among them)
-// collapse the white space around a fold.
+// possible and within maxLine always (RFC 5322 §2.2.3). Only a space with
+// non-space on both sides is used, because unfolding parsers (Go's
+// textproto among them) collapse the white space around a fold.
+//
+// go-message's folding (textproto.WriteHeader) is not used because it does
+// not do this job: once one word does not fit its 76-octet line, it puts
+// the rest of the field on one line of up to 998 octets, which is what a
+// long non-ASCII subject gets, its first 75-character encoded-word not
+// fitting after "Subject: "; it splits a word longer than 998 octets with a
+// space instead of failing; and it folds at a space next to another.
 func writeFolded(out *bytes.Buffer, line string, from int) error {
 	for len(line) > foldAt {
 		cut := -1

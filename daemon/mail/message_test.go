@@ -178,6 +178,7 @@ func TestMessageBytes(t *testing.T) {
 				t.Fatalf("Bytes() = %v", err)
 			}
 			p := parseMessage(t, raw)
+			checkFolding(t, raw)
 
 			if p.subject != m.Subject {
 				t.Errorf("Subject = %q, want %q", p.subject, m.Subject)
@@ -235,6 +236,26 @@ func TestMessageBytes(t *testing.T) {
 				t.Errorf("HTML part = %q, want %q", p.html, m.HTML)
 			}
 		})
+	}
+}
+
+// checkFolding checks that every header line is within the 78 octets of
+// RFC 5322 §2.1.1 unless it holds a single word that cannot be folded (an
+// encoded-word after the field name).
+func checkFolding(t *testing.T, raw []byte) {
+	t.Helper()
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	for i, line := range strings.Split(string(head), "\r\n") {
+		if len(line) <= 78 {
+			continue
+		}
+		rest := line[1:] // after the folding white space
+		if _, value, ok := strings.Cut(line, ": "); ok && line[0] != ' ' {
+			rest = value
+		}
+		if strings.ContainsAny(rest, " \t") {
+			t.Errorf("header line %d is %d octets long and could have been folded: %q", i+1, len(line), line)
+		}
 	}
 }
 
@@ -373,6 +394,9 @@ func TestMessageBytesHostileSubject(t *testing.T) {
 		{"encoded-word", "Prep: " + word + " with Dana", "Prep: " + word + " with Dana"},
 		{"encoded-word and non-ASCII", "Prép: " + word, "Prép: " + word},
 		{"decoded", "Prep: \u202eCRLF\r\nBcc: x@evil", "Prep: CRLF  Bcc: x@evil"},
+		// A fold next to the two spaces left of a line break would lose
+		// one of them in Go's unfolding.
+		{"long with a line break", strings.Repeat("abcd ", 13) + "a\r\ndefg and more words to fold", strings.Repeat("abcd ", 13) + "a  defg and more words to fold"},
 		{"zero-width and isolates", "a\u200bb\u2066c\u2069\ufeffd\u061ce\u200f", "abcde"},
 		{"C1 and line separators", "a\u0085b\u2028c", "a b c"},
 	}
