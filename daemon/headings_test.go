@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -55,17 +56,19 @@ func TestRenamedHeadingIsRead(t *testing.T) {
 		t.Fatalf("the follow-up does not use the renamed heading:\n%s", text)
 	}
 
-	// The user types under the quoted "Agenda:" and its "-".
+	// The user types right under the quoted "Agenda:".
 	var body strings.Builder
 	body.WriteString("On Mon, 1 Jan 2026 at 10:00, leadup <leadup@example.com> wrote:\n")
 	answered := false
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	for i, l := range lines {
+	for l := range strings.SplitSeq(strings.TrimRight(text, "\n"), "\n") {
 		body.WriteString(strings.TrimRight("> "+l, " ") + "\n")
-		if !answered && i > 0 && lines[i-1] == "Agenda:" && strings.TrimSpace(l) == "-" {
+		if !answered && l == "Agenda:" {
 			body.WriteString("the offsite budget\n")
 			answered = true
 		}
+	}
+	if !answered {
+		t.Fatalf("the follow-up has no \"Agenda:\" line to answer under:\n%s", text)
 	}
 	to, err := mail.ParseAddress(p.header.Get("Reply-To"))
 	if err != nil {
@@ -82,5 +85,67 @@ func TestRenamedHeadingIsRead(t *testing.T) {
 	}
 	if len(res.Logged.Items) != 1 || res.Logged.Items[0].Kind != meetinglog.Point || res.Logged.Items[0].Text != "the offsite budget" {
 		t.Errorf("logged %+v, want the talking point typed under Agenda:", res.Logged.Items)
+	}
+}
+
+// TestPhoneReplyAboveQuotedFollowup: the user answers the follow-up on a
+// phone, typing above the quoted template with the short prefixes its top
+// line names, and signs off with the phone's signature. What is logged is
+// exactly what they typed: nothing of the quoted template, its "Reply above
+// this line" included.
+func TestPhoneReplyAboveQuotedFollowup(t *testing.T) {
+	s := newStack(t, replySettings)
+	start := time.Now().Truncate(time.Second).Add(-35 * time.Second)
+	s.meetingWith("done", "Budget sync", "dana@example.com", start, 30*time.Second)
+	d := s.start(t, daemon.Options{})
+	p := parse(t, s.wait(t, 1)[0])
+	followup, text := p.header, strings.ReplaceAll(p.text, "\r\n", "\n")
+	if subject, _ := new(mime.WordDecoder).DecodeHeader(followup.Get("Subject")); !strings.HasPrefix(subject, "Follow-up: Budget sync (1:1 with Dana), ") {
+		t.Errorf("follow-up subject = %q, want it to name the meeting", subject)
+	}
+	if !strings.HasPrefix(text, "Reply above this line") {
+		t.Fatalf("the follow-up does not start with \"Reply above this line\":\n%s", text)
+	}
+	body := "d: ship the EU cut-over on March 3\n" +
+		"a: send Dana the migration plan by Fri\n" +
+		"f: lead the weekly update with the risks\n" +
+		"t: promotion timeline\n" +
+		"n: hiring is on hold until January\n\n" +
+		"Sent from my iPhone"
+	raw := userReply(t, followup, text, "Me <me@example.com>", "phone@mail.example.com", body)
+
+	res, err := d.Ingest(context.Background(), raw)
+	if err != nil || res.Outcome != ingest.Logged {
+		t.Fatalf("Ingest() = %+v, %v; want logged", res, err)
+	}
+	type item struct {
+		kind       meetinglog.Kind
+		owner, txt string
+	}
+	want := []item{
+		{meetinglog.Decision, "", "ship the EU cut-over on March 3"},
+		{meetinglog.Action, "me", "send Dana the migration plan"},
+		{meetinglog.Feedback, "", "lead the weekly update with the risks"},
+		{meetinglog.Point, "", "promotion timeline"},
+		{meetinglog.Note, "", "hiring is on hold until January"},
+	}
+	var got []item
+	for _, it := range res.Logged.Items {
+		owner := ""
+		if it.Kind == meetinglog.Action {
+			owner = it.Owner
+		}
+		got = append(got, item{it.Kind, owner, it.Text})
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("logged %+v\nwant      %+v", got, want)
+	}
+	if len(res.Parse.Unplaced) != 0 || len(res.Parse.Done) != 0 {
+		t.Errorf("Parse() left %q unplaced and closed %v, want neither", res.Parse.Unplaced, res.Parse.Done)
+	}
+	if len(res.Logged.Items) > 1 {
+		if due := res.Logged.Items[1].Due; due.Weekday() != time.Friday {
+			t.Errorf("the action is due %v, want a Friday", due)
+		}
 	}
 }

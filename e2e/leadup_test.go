@@ -209,11 +209,13 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 	p := w.start(t)
 	p.waitLog(t, "leadup running", 30*time.Second)
 
-	// A brief's subject names a 1:1 by the boss ("1:1 with Blake"); its
-	// text has the title.
+	// A brief's subject and first line name the meeting by its title
+	// ("Prep: Weekly sync (1:1 with Blake), …"), so that two meetings with
+	// one boss on a day differ.
 	isBrief := func(title string) func(mailstack.Message) bool {
 		return func(m mailstack.Message) bool {
-			return strings.HasPrefix(m.MessageID, "<leadup.brief.") && strings.Contains(textPart(t, m.Raw), title)
+			return strings.HasPrefix(m.MessageID, "<leadup.brief.") && strings.Contains(m.Subject, "Prep: "+title+" ") &&
+				strings.HasPrefix(textPart(t, m.Raw), title+" ")
 		}
 	}
 

@@ -18,10 +18,10 @@ func TestDemo(t *testing.T) {
 	steps := []string{
 		"Workspace: " + dir,
 		"The prep brief for your 1:1 arrived",
-		"Subject: Prep: 1:1 with Dana",
+		"Subject: Prep: Dana / Sam 1:1, ",
 		"Bottom line first",
 		"The meeting ended; the follow-up arrived:",
-		"Subject: Follow-up: 1:1 with Dana",
+		"Subject: Follow-up: Dana / Sam 1:1, ",
 		"$ leadup ingest -config " + dir + "/config.toml reply.eml",
 		"leadup: logged 5 items and closed 0, from the meeting with Dana Whitfield",
 		"leadup confirmed in the same thread what it logged",

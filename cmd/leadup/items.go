@@ -22,8 +22,10 @@ others', oldest first: the number to close it with, who owns it, when it is
 due. -all includes the closed ones. Listing only reads the state directory,
 which may be read-only.
 
-"leadup items done 12 14" closes items 12 and 14, as replying "done 12 14" to
-a follow-up would.
+"leadup items done 12 14" (or "close 12 14") closes items 12 and 14, as
+replying "done 12 14" to a follow-up would. The numbers are the ones the
+emails show: actions, feedback and talking points are numbered 1, 2, 3… in
+the order they were logged, and a number is never given to another item.
 
 With -json it prints an array of objects with the keys id, text, owner (me,
 boss or a name), due (YYYY-MM-DD or null), status (open or done) and boss.`,
@@ -32,7 +34,7 @@ boss or a name), due (YYYY-MM-DD or null), status (open or done) and boss.`,
 		all := fs.Bool("all", false, "include closed items")
 		boss := fs.String("boss", "", "only the items with the boss of this `name`")
 		return func(ctx context.Context, e *env, args []string) int {
-			if len(args) > 0 && args[0] == "done" {
+			if len(args) > 0 && (args[0] == "done" || args[0] == "close") {
 				return runItemsDone(ctx, e, args[1:])
 			}
 			if len(args) > 0 {

@@ -44,7 +44,7 @@ type logEntry struct {
 }
 
 type logItemJSON struct {
-	ID      int64           `json:"id"`
+	ID      *int64          `json:"id"` // the item's number; null for a decision or a note
 	Kind    meetinglog.Kind `json:"kind"`
 	Text    string          `json:"text"`
 	Owner   string          `json:"owner,omitempty"`
@@ -104,7 +104,7 @@ func runLog(ctx context.Context, e *env, boss, since, format string) int {
 			byMeeting[key] = en
 			entries = append(entries, en)
 		}
-		li := logItemJSON{ID: it.ID, Kind: it.Kind, Text: it.Text, Owner: it.Owner, Due: day(it.Due), Done: day(it.Done),
+		li := logItemJSON{ID: number(it), Kind: it.Kind, Text: it.Text, Owner: it.Owner, Due: day(it.Due), Done: day(it.Done),
 			Status: "open", Created: it.Created.In(cfg.Location).Format(time.RFC3339)}
 		if !it.Done.IsZero() {
 			li.Status = "done"
@@ -151,7 +151,9 @@ func writeLogMarkdown(w io.Writer, entries []*logEntry, loc *time.Location) {
 				line := "- " + it.Text
 				if it.Kind == meetinglog.Action {
 					var facts []string
-					facts = append(facts, fmt.Sprintf("#%d", it.ID))
+					if it.ID != nil {
+						facts = append(facts, fmt.Sprintf("#%d", *it.ID))
+					}
 					if it.Owner == "boss" {
 						facts = append(facts, en.Boss)
 					} else if it.Owner != "" {
@@ -172,4 +174,14 @@ func writeLogMarkdown(w io.Writer, entries []*logEntry, loc *time.Location) {
 			}
 		}
 	}
+}
+
+// number is an item's number for JSON: nil for a decision or a note, which
+// have none.
+func number(it meetinglog.Item) *int64 {
+	if it.ID == 0 {
+		return nil
+	}
+	n := it.ID
+	return &n
 }

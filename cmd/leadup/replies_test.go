@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,6 +147,10 @@ func TestIngestItemsAndLog(t *testing.T) {
 	if items[0]["owner"] != "boss" || items[0]["due"] != "2026-11-27" || items[0]["status"] != "open" {
 		t.Errorf("first item = %v", items[0])
 	}
+	// The decision, logged first, takes no number: the actions are 1 and 2.
+	if items[0]["id"] != float64(1) || items[1]["id"] != float64(2) {
+		t.Errorf("items -json ids = %v, %v; want the numbers 1 and 2", items[0]["id"], items[1]["id"])
+	}
 	id := int(items[1]["id"].(float64))
 	if out, _, code := runCLI(t, "items", "done", "-config", cfgPath); code != exitConfig {
 		t.Errorf("items done without ids = exit %d: %s", code, out)
@@ -155,11 +160,11 @@ func TestIngestItemsAndLog(t *testing.T) {
 		t.Errorf("items done %d = exit %d: %s %s", id, code, out, errOut)
 	}
 	out, _, _ = runCLI(t, "items", "-config", cfgPath)
-	if strings.Contains(out, "send the deck") || !strings.Contains(out, "intro me to Jordan") {
-		t.Errorf("items after closing one:\n%s", out)
+	if strings.Contains(out, "send the deck") || !regexp.MustCompile(`(?m)^1 +intro me to Jordan`).MatchString(out) {
+		t.Errorf("items after closing one, want item 1 still open:\n%s", out)
 	}
 	out, _, code = runCLI(t, "log", "-config", cfgPath)
-	for _, want := range []string{"# Meeting log", "Dana / me", "**Decisions**", "Ship on March 3", "**Action items**", "done "} {
+	for _, want := range []string{"# Meeting log", "Dana / me", "**Decisions**", "Ship on March 3", "**Action items**", "#2", "done "} {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}

@@ -44,8 +44,9 @@ type Store interface {
 	// LoggedBetween returns the items of kind with boss logged in [from,
 	// to), in the order they were logged.
 	LoggedBetween(ctx context.Context, boss string, kind meetinglog.Kind, from, to time.Time) ([]meetinglog.Item, error)
-	// ItemsByID returns the items with the given ids, in id order.
-	ItemsByID(ctx context.Context, ids []int64) ([]meetinglog.Item, error)
+	// ItemsByNumber returns the items with the given numbers, in number
+	// order.
+	ItemsByNumber(ctx context.Context, numbers []int64) ([]meetinglog.Item, error)
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
@@ -390,7 +391,10 @@ func (c *Composer) briefData(ctx context.Context, j schedule.Job, rm render.Meet
 		return d, err
 	}
 	d.OpenItems, d.ClosedSince, d.TalkingPoints = co.Open, co.ClosedSince, co.TalkingPoints
-	d.LastMeeting, d.LastDecisions, d.LastFeedback = co.LastMeeting, co.LastDecisions, co.LastFeedback
+	if co.Last.Key != "" {
+		d.LastMeeting, d.LastTitle = co.Last.Event.Start, co.Last.Event.Title
+	}
+	d.LastDecisions, d.LastFeedback, d.LastNotes = co.LastDecisions, co.LastFeedback, co.LastNotes
 	return d, nil
 }
 

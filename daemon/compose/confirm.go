@@ -78,12 +78,12 @@ func (c *Composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 	// Items closed by this reply and earlier ones were all committed
 	// before it: only their done time is not, and the template does not
 	// show it.
-	closed, err := c.store.ItemsByID(ctx, res.Logged.Closed)
+	closed, err := c.store.ItemsByNumber(ctx, res.Logged.Closed)
 	if err != nil {
 		return outbox.Message{}, false, err
 	}
 	d.Closed = closed
-	already, err := c.store.ItemsByID(ctx, res.Logged.AlreadyClosed)
+	already, err := c.store.ItemsByNumber(ctx, res.Logged.AlreadyClosed)
 	if err != nil {
 		return outbox.Message{}, false, err
 	}

@@ -190,7 +190,7 @@ func TestReplyToConfirmation(t *testing.T) {
 	if err != nil || res.Outcome != ingest.Corrected || len(res.Logged.Fixed) != 2 {
 		t.Fatalf("corrections = %+v, %v; want two fixes", res, err)
 	}
-	got, _ := fx.st.ItemsByID(ctx, []int64{deck})
+	got, _ := fx.st.ItemsByNumber(ctx, []int64{deck})
 	if len(got) != 1 || got[0].Owner != "Priya" || got[0].Due.IsZero() || got[0].Due.Weekday() != time.Friday {
 		t.Errorf("item %d after fixes = %+v, want Priya's, due Friday", deck, got)
 	}

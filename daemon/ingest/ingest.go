@@ -438,6 +438,7 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
 		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: meetinglog.RaisedAt(m),
+		Answers: res.Answers.ID,
 	})
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
@@ -511,7 +512,7 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 	res.Outcome, res.Meeting, res.Boss, res.Parse = Corrected, m.Key, orig.Boss, parsed
 	res, err = in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
-		Items: items, Done: doneIDs(parsed), Fixes: fixes,
+		Items: items, Done: doneIDs(parsed), Fixes: fixes, Answers: res.Answers.ID,
 	})
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
@@ -551,6 +552,9 @@ func toFixes(cs []grammar.Correction, replyID string, loc *time.Location) []meet
 	return out
 }
 
+// doneIDs are the numbers the reply closes, as typed: the store reads them
+// as items' numbers, or as the row ids an email from before numbers showed
+// (meetinglog.Record.Answers).
 func doneIDs(p grammar.Log) []int64 {
 	done := make([]int64, len(p.Done))
 	for i, id := range p.Done {
@@ -637,7 +641,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	}
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
-		Items: items, Done: done,
+		Items: items, Done: done, Answers: res.Answers.ID,
 	})
 	if err != nil || res.Outcome == Duplicate {
 		return res, err

@@ -12,16 +12,19 @@ import (
 const ClosedLookback = 14 * 24 * time.Hour
 
 // Carryover is what a meeting with a boss brings forward from the log: the
-// open action items, what was closed since the previous meeting, that
-// meeting's decisions and feedback, and the talking points not yet raised.
+// open action items, what was closed since the previous meeting, what was
+// logged for the last meeting with a log ("last time": its decisions,
+// feedback and notes), and the talking points not yet raised.
 type Carryover struct {
 	Open        []Item
 	ClosedSince []Item
-	// LastMeeting is the start of the previous meeting with the boss, zero
-	// if there was none; LastDecisions and LastFeedback were logged for it.
-	LastMeeting   time.Time
+	// Last is the meeting "last time" is from (see LastTime); its Key is ""
+	// if there is none. LastDecisions, LastFeedback and LastNotes were
+	// logged for it.
+	Last          meeting.Meeting
 	LastDecisions []Item
 	LastFeedback  []Item
+	LastNotes     []Item
 	TalkingPoints []Item
 }
 
@@ -32,6 +35,13 @@ type Reader interface {
 	// PreviousMeeting returns the latest active meeting with boss that
 	// started before before, and false if there is none.
 	PreviousMeeting(ctx context.Context, boss string, before time.Time) (meeting.Meeting, bool, error)
+	// LastLogged returns the latest meeting with boss that started before
+	// before and has a log, of any status; with oneOnOne, only a 1:1. A
+	// meeting has a log when an item other than a talking point is tied to
+	// it, or a reply about it arrived once it had started (a reply to its
+	// brief before it, which only queues points, does not count). false if
+	// there is none.
+	LastLogged(ctx context.Context, boss string, before time.Time, oneOnOne bool) (meeting.Meeting, bool, error)
 	// MeetingItems returns the items of a kind logged for a meeting.
 	MeetingItems(ctx context.Context, key string, kind Kind) ([]Item, error)
 	// ClosedActionsSince returns the action items with boss closed at or
@@ -42,9 +52,14 @@ type Reader interface {
 	OpenTalkingPoints(ctx context.Context, boss string) ([]Item, error)
 }
 
-// CarryOver gathers what the meeting m brings forward, as of now. "Closed
-// since" reaches back to the previous meeting with the boss, or
-// ClosedLookback before now when there was none.
+// CarryOver gathers what the meeting m brings forward, as of now.
+//
+// "Closed since" reaches back to the previous meeting with the boss still
+// on the calendar (PreviousMeeting), or ClosedLookback before now when there
+// was none: what was done before a meeting that took place could be
+// reported there.
+//
+// "Last time" is the meeting LastTime picks.
 func CarryOver(ctx context.Context, r Reader, m meeting.Meeting, now time.Time) (Carryover, error) {
 	var c Carryover
 	var err error
@@ -57,13 +72,21 @@ func CarryOver(ctx context.Context, r Reader, m meeting.Meeting, now time.Time) 
 		return c, err
 	}
 	if ok {
-		c.LastMeeting = prev.Event.Start
 		since = prev.Event.Start
-		if c.LastDecisions, err = r.MeetingItems(ctx, prev.Key, Decision); err != nil {
-			return c, err
-		}
-		if c.LastFeedback, err = r.MeetingItems(ctx, prev.Key, Feedback); err != nil {
-			return c, err
+	}
+	last, ok, err := LastTime(ctx, r, m)
+	if err != nil {
+		return c, err
+	}
+	if ok {
+		c.Last = last
+		for _, k := range []struct {
+			kind Kind
+			to   *[]Item
+		}{{Decision, &c.LastDecisions}, {Feedback, &c.LastFeedback}, {Note, &c.LastNotes}} {
+			if *k.to, err = r.MeetingItems(ctx, last.Key, k.kind); err != nil {
+				return c, err
+			}
 		}
 	}
 	if c.ClosedSince, err = r.ClosedActionsSince(ctx, m.Boss, since); err != nil {
@@ -73,6 +96,30 @@ func CarryOver(ctx context.Context, r Reader, m meeting.Meeting, now time.Time) 
 		return c, err
 	}
 	return c, nil
+}
+
+// LastTime returns the meeting whose log the brief of m carries as "last
+// time", and false if there is none. It is the latest meeting with the boss
+// before m that has a log (see Reader.LastLogged), so that a meeting
+// cancelled, declined or not replied to in between does not hide what was
+// decided before it:
+//
+//   - for a 1:1, the last 1:1 with a log: a group meeting's log does not
+//     stand in for the previous 1:1's, which is the conversation a 1:1
+//     continues. Only when no earlier 1:1 has a log (the first 1:1 since
+//     leadup started) does it fall back to the last meeting of any kind;
+//     the brief names that meeting, so it reads as what it was;
+//   - for a group meeting, the last meeting of any kind with a log: what
+//     was last agreed with the boss, wherever it was, is what the group
+//     builds on.
+func LastTime(ctx context.Context, r Reader, m meeting.Meeting) (meeting.Meeting, bool, error) {
+	if m.OneOnOne {
+		last, ok, err := r.LastLogged(ctx, m.Boss, m.Event.Start, true)
+		if err != nil || ok {
+			return last, ok, err
+		}
+	}
+	return r.LastLogged(ctx, m.Boss, m.Event.Start, false)
 }
 
 // RaisedAt is when the talking points queued for a meeting count as raised:

@@ -11,21 +11,35 @@ import (
 	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
-// reader is a log with one earlier meeting, or none.
+// reader is a log with one earlier meeting, or none, and the last meetings
+// with a log: the last 1:1 and the last of any kind.
 type reader struct {
-	prev   *meeting.Meeting
-	closed time.Time // the since ClosedActionsSince was asked for
+	prev     *meeting.Meeting
+	last1on1 *meeting.Meeting
+	lastAny  *meeting.Meeting
+	closed   time.Time // the since ClosedActionsSince was asked for
 }
 
 func (r *reader) OpenActions(context.Context, string) ([]meetinglog.Item, error) {
 	return []meetinglog.Item{{ID: 1, Kind: meetinglog.Action, Text: "open"}}, nil
 }
 
-func (r *reader) PreviousMeeting(context.Context, string, time.Time) (meeting.Meeting, bool, error) {
-	if r.prev == nil {
+func found(m *meeting.Meeting) (meeting.Meeting, bool, error) {
+	if m == nil {
 		return meeting.Meeting{}, false, nil
 	}
-	return *r.prev, true, nil
+	return *m, true, nil
+}
+
+func (r *reader) PreviousMeeting(context.Context, string, time.Time) (meeting.Meeting, bool, error) {
+	return found(r.prev)
+}
+
+func (r *reader) LastLogged(_ context.Context, _ string, _ time.Time, oneOnOne bool) (meeting.Meeting, bool, error) {
+	if oneOnOne {
+		return found(r.last1on1)
+	}
+	return found(r.lastAny)
 }
 
 func (r *reader) MeetingItems(_ context.Context, key string, kind meetinglog.Kind) ([]meetinglog.Item, error) {
@@ -43,20 +57,27 @@ func (r *reader) OpenTalkingPoints(context.Context, string) ([]meetinglog.Item, 
 
 func TestCarryOver(t *testing.T) {
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	m := meeting.Meeting{Key: "cal/next", Boss: "Dana", Event: calendar.Event{Start: now.Add(time.Hour), End: now.Add(2 * time.Hour)}}
-	prev := meeting.Meeting{Key: "cal/prev", Boss: "Dana", Event: calendar.Event{Start: now.Add(-7 * 24 * time.Hour)}}
+	day := 24 * time.Hour
+	m := meeting.Meeting{Key: "cal/next", Boss: "Dana", OneOnOne: true, Event: calendar.Event{Start: now.Add(time.Hour), End: now.Add(2 * time.Hour)}}
+	prev := meeting.Meeting{Key: "cal/prev", Boss: "Dana", Event: calendar.Event{Start: now.Add(-7 * day)}}
+	logged := meeting.Meeting{Key: "cal/logged", Boss: "Dana", OneOnOne: true, Event: calendar.Event{Title: "Budget sync", Start: now.Add(-14 * day)}}
 
-	r := &reader{prev: &prev}
+	r := &reader{prev: &prev, last1on1: &logged, lastAny: &prev}
 	c, err := meetinglog.CarryOver(context.Background(), r, m, now)
 	if err != nil {
 		t.Fatalf("CarryOver() = %v", err)
 	}
-	if !c.LastMeeting.Equal(prev.Event.Start) || !r.closed.Equal(prev.Event.Start) {
-		t.Errorf("CarryOver() last meeting %v, closed since %v; want both %v", c.LastMeeting, r.closed, prev.Event.Start)
+	if c.Last.Key != logged.Key || !r.closed.Equal(prev.Event.Start) {
+		t.Errorf("CarryOver() last time from %q, closed since %v; want %q and the previous meeting's start %v",
+			c.Last.Key, r.closed, logged.Key, prev.Event.Start)
 	}
-	if len(c.LastDecisions) != 1 || c.LastDecisions[0].Kind != meetinglog.Decision || c.LastDecisions[0].MeetingKey != prev.Key ||
-		len(c.LastFeedback) != 1 || c.LastFeedback[0].Kind != meetinglog.Feedback {
-		t.Errorf("CarryOver() decisions %+v, feedback %+v; want the previous meeting's", c.LastDecisions, c.LastFeedback)
+	for _, got := range []struct {
+		kind  meetinglog.Kind
+		items []meetinglog.Item
+	}{{meetinglog.Decision, c.LastDecisions}, {meetinglog.Feedback, c.LastFeedback}, {meetinglog.Note, c.LastNotes}} {
+		if len(got.items) != 1 || got.items[0].Kind != got.kind || got.items[0].MeetingKey != logged.Key {
+			t.Errorf("CarryOver() %s items %+v; want those of %s", got.kind, got.items, logged.Key)
+		}
 	}
 	if len(c.Open) != 1 || len(c.TalkingPoints) != 1 {
 		t.Errorf("CarryOver() open %+v, points %+v; want one each", c.Open, c.TalkingPoints)
@@ -66,9 +87,40 @@ func TestCarryOver(t *testing.T) {
 	if c, err = meetinglog.CarryOver(context.Background(), r, m, now); err != nil {
 		t.Fatalf("CarryOver() with no earlier meeting = %v", err)
 	}
-	if !c.LastMeeting.IsZero() || c.LastDecisions != nil || !r.closed.Equal(now.Add(-meetinglog.ClosedLookback)) {
-		t.Errorf("CarryOver() with no earlier meeting: last %v, decisions %+v, closed since %v; want none, none, %v",
-			c.LastMeeting, c.LastDecisions, r.closed, now.Add(-meetinglog.ClosedLookback))
+	if c.Last.Key != "" || c.LastDecisions != nil || c.LastNotes != nil || !r.closed.Equal(now.Add(-meetinglog.ClosedLookback)) {
+		t.Errorf("CarryOver() with no earlier meeting: last %q, decisions %+v, notes %+v, closed since %v; want none, none, none, %v",
+			c.Last.Key, c.LastDecisions, c.LastNotes, r.closed, now.Add(-meetinglog.ClosedLookback))
+	}
+}
+
+// TestLastTime: a 1:1 continues the last 1:1 with a log, and only without
+// one the last meeting of any kind; a group meeting continues the last
+// meeting of any kind.
+func TestLastTime(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	oneOnOne := &meeting.Meeting{Key: "cal/1on1", OneOnOne: true}
+	group := &meeting.Meeting{Key: "cal/group"}
+	tests := []struct {
+		name     string
+		oneOnOne bool
+		last1on1 *meeting.Meeting
+		lastAny  *meeting.Meeting
+		want     string
+	}{
+		{"1:1 after a logged group meeting", true, oneOnOne, group, oneOnOne.Key},
+		{"1:1 with no logged 1:1", true, nil, group, group.Key},
+		{"group meeting after a logged 1:1", false, oneOnOne, group, group.Key},
+		{"group meeting, the 1:1 logged last", false, oneOnOne, oneOnOne, oneOnOne.Key},
+		{"nothing logged", true, nil, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := meeting.Meeting{Key: "cal/next", Boss: "Dana", OneOnOne: tt.oneOnOne, Event: calendar.Event{Start: now}}
+			got, ok, err := meetinglog.LastTime(context.Background(), &reader{last1on1: tt.last1on1, lastAny: tt.lastAny}, m)
+			if err != nil || got.Key != tt.want || ok != (tt.want != "") {
+				t.Errorf("LastTime() = %q, %t, %v; want %q", got.Key, ok, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -39,9 +39,26 @@ func (k Kind) Noun() string {
 	return string(k)
 }
 
+// Numbered reports whether items of the kind get a number: the things that
+// can be closed, action items (done), feedback (applied) and talking points
+// (raised). Decisions and notes are never closed, so they take no number
+// and leave the sequence short.
+func (k Kind) Numbered() bool {
+	return k == Action || k == Feedback || k == Point
+}
+
 // Item is one entry of the log.
 type Item struct {
-	ID         int64
+	// ID is the item's number, the one the user sees ("[7]") and types
+	// ("done 7", "7 owner Priya"): actions, feedback and talking points
+	// are numbered 1, 2, 3… in the order they were logged, one sequence
+	// per install, and a number is never given twice, even after its item
+	// is closed or removed. It is 0 for a decision or a note, unless it
+	// was guessed (see Numbered) or numbered before a correction changed
+	// its kind.
+	ID int64
+	// Row is the item's row in the store: never shown to the user.
+	Row        int64
 	Boss       string // the boss's configured name
 	MeetingKey string // "" for a talking point queued between meetings
 	Kind       Kind
@@ -59,6 +76,11 @@ type Item struct {
 	Inferred bool
 }
 
+// Numbered reports whether the item gets a number: one of a kind that is
+// closed, or one whose kind or owner was guessed from the wording, so that
+// a wrong guess can be fixed by its number ("14 is a note").
+func (it Item) Numbered() bool { return it.Kind.Numbered() || it.Inferred }
+
 // Reply is an email the user sent that leadup turned into log entries.
 type Reply struct {
 	MessageID  string
@@ -73,7 +95,11 @@ type Reply struct {
 type Record struct {
 	Reply Reply
 	Items []Item  // new items
-	Done  []int64 // action items to close
+	Done  []int64 // numbers of action items to close
+	// Answers is the store's id of the leadup email the reply answers (0
+	// for none). An email written before items were numbered showed row
+	// ids, so the numbers in a reply to it are read as those.
+	Answers int64
 	// PointsRaisedBefore, when set, marks done the boss's talking points
 	// queued before it: they were raised at the meeting the reply is about
 	// (see RaisedAt).
@@ -89,10 +115,10 @@ type Record struct {
 
 // Logged is what recording a Record did.
 type Logged struct {
-	Items         []Item  // the new items, with their ids
-	Closed        []int64 // action items closed
-	AlreadyClosed []int64 // "done" ids of action items of this boss closed before
-	NotFound      []int64 // "done" ids that are no action item with this boss
+	Items         []Item  // the new items, with their numbers
+	Closed        []int64 // numbers of the action items closed
+	AlreadyClosed []int64 // numbers of the "done" action items of this boss closed before
+	NotFound      []int64 // "done" numbers, as typed, that are no action item with this boss
 	Fixed         []Fixed // the fixes, in order, applied or not
 	// Confirmed reports that a confirmation was queued with the reply.
 	Confirmed bool
@@ -111,7 +137,7 @@ const (
 // Fix is one correction of the log, written in reply to a confirmation.
 type Fix struct {
 	Op    string
-	ID    int64     // the item; 0 for FixUndoReply
+	ID    int64     // the item's number, as typed; 0 for FixUndoReply
 	Owner string    // FixOwner; FixKind to an action ("me" if empty)
 	Due   time.Time // FixDue; zero clears the date
 	Kind  Kind      // FixKind

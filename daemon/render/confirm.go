@@ -117,23 +117,23 @@ func SampleConfirm(now time.Time) ConfirmData {
 		Meeting:   f.Meeting,
 		Boss:      f.Boss,
 		Now:       at,
-		Subject:   "Re: Follow-up: 1:1 with Dana",
-		Decisions: []meetinglog.Item{{ID: 31, Kind: meetinglog.Decision, Text: "Move the EU cut-over to two weeknight windows", Created: at}},
+		Subject:   "Re: Follow-up: " + meetingName(f.Meeting, f.Boss) + ", " + dayTime(f.Meeting.Start.In(f.Meeting.Location)),
+		Decisions: []meetinglog.Item{{Kind: meetinglog.Decision, Text: "Move the EU cut-over to two weeknight windows", Created: at}},
 		Actions: []meetinglog.Item{
-			{ID: 32, Kind: meetinglog.Action, Owner: "boss", Text: "Intro me to Jordan in finance", Created: at, Due: due},
-			{ID: 33, Kind: meetinglog.Action, Owner: "me", Text: "Send the revised runbook", Created: at},
+			{ID: 13, Kind: meetinglog.Action, Owner: "boss", Text: "Intro me to Jordan in finance", Created: at, Due: due},
+			{ID: 14, Kind: meetinglog.Action, Owner: "me", Text: "Send the revised runbook", Created: at},
 		},
-		Feedback: []meetinglog.Item{{ID: 34, Kind: meetinglog.Feedback, Text: "Great call on the latency work; share the dashboard with the team", Created: at}},
-		Topics:   []meetinglog.Item{{ID: 35, Kind: meetinglog.Point, Text: "Hiring plan for Q2", Created: at}},
+		Feedback: []meetinglog.Item{{ID: 15, Kind: meetinglog.Feedback, Text: "Great call on the latency work; share the dashboard with the team", Created: at}},
+		Topics:   []meetinglog.Item{{ID: 16, Kind: meetinglog.Point, Text: "Hiring plan for Q2", Created: at}},
 		Guessed: []meetinglog.Item{
-			{ID: 36, Kind: meetinglog.Action, Owner: "boss", Text: "send the budget", Created: at, Due: at.AddDate(0, 0, 7),
+			{ID: 17, Kind: meetinglog.Action, Owner: "boss", Text: "send the budget", Created: at, Due: at.AddDate(0, 0, 7),
 				Source: "Dana will send the budget by next Tue", Inferred: true},
-			{ID: 37, Kind: meetinglog.Decision, Text: "going with option B for the vendor", Created: at,
+			{ID: 18, Kind: meetinglog.Decision, Text: "going with option B for the vendor", Created: at,
 				Source: "going with option B for the vendor", Inferred: true},
 		},
 		Closed:        []meetinglog.Item{{ID: 12, Kind: meetinglog.Action, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
 		AlreadyClosed: []meetinglog.Item{{ID: 9, Kind: meetinglog.Action, Owner: "me", Text: "Book the offsite venue", Created: at.AddDate(0, 0, -30), Done: at.AddDate(0, 0, -6)}},
-		NotFound:      []int64{14},
+		NotFound:      []int64{21},
 		Unplaced:      []string{"done"},
 	}
 }
@@ -145,12 +145,12 @@ func SampleCorrection(now time.Time) ConfirmData {
 	fixed := c.Guessed[0]
 	fixed.Owner, fixed.Inferred, fixed.Due = "Priya", false, at.AddDate(0, 0, 3)
 	return ConfirmData{
-		Kind: ConfirmCorrected, Meeting: c.Meeting, Boss: c.Boss, Now: at, Subject: "Re: Follow-up: 1:1 with Dana",
+		Kind: ConfirmCorrected, Meeting: c.Meeting, Boss: c.Boss, Now: at, Subject: c.Subject,
 		Fixes: []Fix{
-			{Source: "36 owner Priya", Op: "owner", Item: fixed},
-			{Source: "36 due Fri", Op: "due", Item: fixed},
-			{Source: "37 is a note", Op: "kind", Item: meetinglog.Item{ID: 37, Kind: meetinglog.Note, Text: c.Guessed[1].Text, Created: c.Now}},
-			{Source: "undo 33", Op: "undo", Item: c.Actions[1]},
+			{Source: "17 owner Priya", Op: "owner", Item: fixed},
+			{Source: "17 due Fri", Op: "due", Item: fixed},
+			{Source: "15 is a decision", Op: "kind", Item: meetinglog.Item{ID: 15, Kind: meetinglog.Decision, Text: c.Feedback[0].Text, Created: c.Now}},
+			{Source: "undo 14", Op: "undo", Item: c.Actions[1]},
 			{Source: "undo 99", Op: "undo", Problem: "no item has the number 99"},
 		},
 	}

@@ -60,8 +60,11 @@
 //
 //	first name            "Dana" for "Dana Whitfield"; "your boss" for ""
 //	poss name             "Dana's"
-//	meetingName Meeting Boss   "1:1 with Dana" or the title, with the boss
-//	meetingRef Meeting Boss    "your 1:1 with Dana" or the title, with the boss
+//	meetingName Meeting Boss   "Budget sync (1:1 with Dana)", "Q4 planning with Dana", a title
+//	                      that names the boss as it is, cut at about 60 characters;
+//	                      "1:1 with Dana" or "meeting with Dana" for an empty or a
+//	                      "1:1" title
+//	meetingRef Meeting Boss    meetingName to start a sentence: "your 1:1 with Dana" when untitled
 //	people []Person       "Priya Nair, Tom Berg and 3 others"
 //	andList []string      "a, b and c"
 //	owner Item Boss       "you", "Dana" or the owner's name

@@ -4,6 +4,7 @@ import (
 	"errors"
 	htmltemplate "html/template"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -373,29 +374,122 @@ func first(name string) string {
 // poss makes a possessive: "Dana's".
 func poss(name string) string { return name + "'s" }
 
-// meetingName names a meeting: "1:1 with Dana" for a 1:1, else its title
-// followed by "with Dana" unless the title names the boss already.
+// titleLength is about the most of a meeting's title that a subject or a
+// first line shows: a longer title is cut at a word, with "…".
+const titleLength = 60
+
+// meetingName names a meeting by its own title, so that two meetings with
+// the boss on one day can be told apart: "Budget sync (1:1 with Dana)" for a
+// 1:1, "Q4 planning with Dana" for a group meeting, the title alone when it
+// names the boss already ("Dana / Alex weekly"), and "1:1 with Dana" or
+// "meeting with Dana" when the title is empty or says no more than that
+// ("1:1", "Dana <> Alex 1:1" is a title; "1:1 with Dana" is not).
 func meetingName(m Meeting, b Boss) string {
 	f := first(b.Name)
-	if m.OneOnOne {
-		return "1:1 with " + f
-	}
-	title := short(80, m.Title)
-	if title == "" {
+	title := oneline(m.Title)
+	if generic(title, b) {
+		if m.OneOnOne || oneOnOneWords(title) {
+			return "1:1 with " + f
+		}
 		return "meeting with " + f
 	}
-	if strings.Contains(strings.ToLower(title), strings.ToLower(f)) {
+	title = cutTitle(title, titleLength)
+	switch {
+	case namesBoss(title, b):
 		return title
+	case !m.OneOnOne:
+		return title + " with " + f
+	case oneOnOneWords(title):
+		return title + " with " + f // "Weekly 1:1 with Dana"
 	}
-	return title + " with " + f
+	return title + " (1:1 with " + f + ")"
 }
 
-// meetingRef is meetingName to start a sentence with: "your 1:1 with Dana".
+// meetingRef is meetingName to start a sentence with: "your 1:1 with Dana",
+// "your meeting with Dana", or the title as meetingName gives it.
 func meetingRef(m Meeting, b Boss) string {
-	if m.OneOnOne {
-		return "your " + meetingName(m, b)
+	n := meetingName(m, b)
+	if generic(oneline(m.Title), b) {
+		return "your " + n
 	}
-	return meetingName(m, b)
+	return n
+}
+
+// titleWords splits a title into lower-case words of letters and digits:
+// "1:1 Dana/Alex" is "1", "1", "dana", "alex".
+func titleWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// bossWords are the words of the boss's name that name them in a title:
+// first name and surname, without honorifics.
+func bossWords(b Boss) []string {
+	var out []string
+	for _, w := range titleWords(b.Name) {
+		if len(w) > 1 && !honorific(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// namesBoss says whether title names the boss by a word of their name:
+// "Dana <> team" and "Whitfield / Alex" do, "Dancing lessons" does not.
+func namesBoss(title string, b Boss) bool {
+	names := bossWords(b)
+	for _, w := range titleWords(title) {
+		if slices.Contains(names, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneOnOneWords says whether a title calls the meeting a 1:1: "1:1", "1-1",
+// "1on1", "one-on-one", "1-2-1".
+func oneOnOneWords(title string) bool {
+	t := " " + strings.Join(titleWords(title), " ") + " "
+	for _, s := range [...]string{" 1 1 ", " 1on1 ", " 1 on 1 ", " one on one ", " 1 2 1 ", " 121 ", " 1x1 "} {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// generic says whether a title says nothing that "1:1 with Dana" or
+// "meeting with Dana" does not: it is empty, or made only of the boss's
+// name, 1:1 and meeting words and small words ("1:1", "1:1 with Dana",
+// "Meeting", "One-on-one").
+func generic(title string, b Boss) bool {
+	names := bossWords(b)
+	words := titleWords(title)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		switch {
+		case slices.Contains(names, w):
+		case w == "1" || w == "2" || w == "121" || w == "1on1" || w == "1x1" || w == "11":
+		case w == "one" || w == "on" || w == "with" || w == "and" || w == "x" || w == "me" || w == "my" || w == "our":
+		case w == "meeting" || w == "1s":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// cutTitle cuts a title of more than n runes to about n: at the last space
+// in the last third, or at n, followed by "…".
+func cutTitle(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := short(n, s)
+	body := strings.TrimSuffix(cut, "…")
+	if i := strings.LastIndexByte(body, ' '); i >= 0 && utf8.RuneCountInString(body[:i]) >= n*2/3 {
+		body = body[:i]
+	}
+	return strings.TrimRightFunc(body, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' }) + "…"
 }
 
 // people lists guests by name (or address): at most four, then "and N

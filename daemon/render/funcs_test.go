@@ -1,8 +1,10 @@
 package render
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadup/leadup/daemon/meetinglog"
 )
@@ -119,11 +121,6 @@ func TestNameFuncs(t *testing.T) {
 		{"first, only an honorific-like name", first("Prof"), "Prof"},
 		{"first, empty", first("  "), "your boss"},
 		{"poss", poss("Dana"), "Dana's"},
-		{"1:1", meetingName(Meeting{OneOnOne: true, Title: "Weekly"}, dana), "1:1 with Dana"},
-		{"group", meetingName(Meeting{Title: "Q4 planning"}, dana), "Q4 planning with Dana"},
-		{"group naming the boss", meetingName(Meeting{Title: "Dana <> team: roadmap"}, dana), "Dana <> team: roadmap"},
-		{"group with no title", meetingName(Meeting{}, dana), "meeting with Dana"},
-		{"ref 1:1", meetingRef(Meeting{OneOnOne: true}, dana), "your 1:1 with Dana"},
 		{"people none", people(nil), ""},
 		{"people one", people([]Person{{Name: "Priya"}}), "Priya"},
 		{"people two", people([]Person{{Name: "Priya"}, {Email: "tom@example.com"}}), "Priya and tom@example.com"},
@@ -149,6 +146,67 @@ func TestNameFuncs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.got != tt.want {
 				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMeetingName: a meeting is named by its own title, so that two
+// meetings with the boss on one day differ, with the boss named once, and
+// with the old "1:1 with Dana" when the title adds nothing.
+func TestMeetingName(t *testing.T) {
+	dana := Boss{Name: "Dana Whitfield", Email: "dana@example.com"}
+	long := "Quarterly business review of the EMEA billing migration programme and the hiring plan"
+	tests := []struct {
+		name     string
+		m        Meeting
+		boss     Boss
+		want     string // meetingName
+		wantRef  string // meetingRef
+		wantSame bool   // meetingRef is meetingName
+	}{
+		{name: "1:1 with a title", m: Meeting{OneOnOne: true, Title: "Budget sync"}, want: "Budget sync (1:1 with Dana)", wantSame: true},
+		{name: "1:1 with no title", m: Meeting{OneOnOne: true}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 titled 1:1", m: Meeting{OneOnOne: true, Title: "1:1"}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 titled 1-1 with the boss", m: Meeting{OneOnOne: true, Title: "1-1 with Dana"}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 titled one-on-one", m: Meeting{OneOnOne: true, Title: "One-on-one"}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 titled with both names only", m: Meeting{OneOnOne: true, Title: "Dana / me"}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 titled spaces", m: Meeting{OneOnOne: true, Title: "  \t "}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "1:1 whose title says 1:1", m: Meeting{OneOnOne: true, Title: "Weekly 1:1"}, want: "Weekly 1:1 with Dana", wantSame: true},
+		{name: "1:1 whose title names the boss", m: Meeting{OneOnOne: true, Title: "Dana / Alex weekly 1:1"}, want: "Dana / Alex weekly 1:1", wantSame: true},
+		{name: "title names the boss by surname", m: Meeting{OneOnOne: true, Title: "Whitfield <> Alex"}, want: "Whitfield <> Alex", wantSame: true},
+		{name: "title with the name inside a word", m: Meeting{OneOnOne: true, Title: "Dancing lessons"}, want: "Dancing lessons (1:1 with Dana)", wantSame: true},
+		{name: "group", m: Meeting{Title: "Q4 planning"}, want: "Q4 planning with Dana", wantSame: true},
+		{name: "group naming the boss", m: Meeting{Title: "Dana <> team: roadmap"}, want: "Dana <> team: roadmap", wantSame: true},
+		{name: "group with no title", m: Meeting{}, want: "meeting with Dana", wantRef: "your meeting with Dana"},
+		{name: "group titled 1:1", m: Meeting{Title: "1:1"}, want: "1:1 with Dana", wantRef: "your 1:1 with Dana"},
+		{name: "group titled meeting", m: Meeting{Title: "Meeting"}, want: "meeting with Dana", wantRef: "your meeting with Dana"},
+		{name: "long title cut at a word", m: Meeting{OneOnOne: true, Title: long},
+			want: "Quarterly business review of the EMEA billing migration… (1:1 with Dana)", wantSame: true},
+		{name: "long word cut", m: Meeting{Title: strings.Repeat("x", 100)}, want: strings.Repeat("x", 59) + "… with Dana", wantSame: true},
+		{name: "boss without a name", m: Meeting{OneOnOne: true, Title: "Budget sync"}, boss: Boss{Email: "x@example.com"},
+			want: "Budget sync (1:1 with your boss)", wantSame: true},
+		{name: "boss without a name, no title", m: Meeting{OneOnOne: true}, boss: Boss{Email: "x@example.com"},
+			want: "1:1 with your boss", wantRef: "your 1:1 with your boss"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.boss
+			if b.Name == "" && b.Email == "" {
+				b = dana
+			}
+			if got := meetingName(tt.m, b); got != tt.want {
+				t.Errorf("meetingName(%q) = %q, want %q", tt.m.Title, got, tt.want)
+			}
+			want := tt.wantRef
+			if tt.wantSame {
+				want = tt.want
+			}
+			if got := meetingRef(tt.m, b); got != want {
+				t.Errorf("meetingRef(%q) = %q, want %q", tt.m.Title, got, want)
+			}
+			if n := utf8.RuneCountInString(tt.want); n > titleLength+20 {
+				t.Errorf("meetingName(%q) is %d characters long", tt.m.Title, n)
 			}
 		})
 	}

@@ -82,11 +82,15 @@ type BriefData struct {
 	// ClosedSince are the actions closed since the last meeting with this
 	// boss: results worth reporting.
 	ClosedSince []meetinglog.Item
-	// LastMeeting is the start of the previous meeting with this boss, zero
-	// if none.
+	// LastMeeting is the start of the meeting "last time" is from: the last
+	// meeting with this boss with something logged (meetinglog.LastTime),
+	// zero if none. LastTitle is its title; LastDecisions, LastFeedback and
+	// LastNotes were logged for it.
 	LastMeeting   time.Time
+	LastTitle     string
 	LastDecisions []meetinglog.Item
 	LastFeedback  []meetinglog.Item
+	LastNotes     []meetinglog.Item
 	// TalkingPoints are the points queued since the last meeting.
 	TalkingPoints []meetinglog.Item
 }
@@ -250,7 +254,7 @@ func (r *Renderer) check() error {
 	declined.Meeting.BossDeclined = true
 	declined.Meeting.OneOnOne = false
 	declined.Meeting.BossLocation = nil
-	briefs := []BriefData{full, late, declined, emptyBrief(full)}
+	briefs := append([]BriefData{full, late, declined, emptyBrief(full)}, lastTimeSamples(full)...)
 	for _, d := range briefs {
 		if _, err := r.Brief(d); err != nil {
 			return fmt.Errorf("check brief with sample data: %w", err)
@@ -316,7 +320,7 @@ func emptyBrief(d BriefData) BriefData {
 	d.Boss.Style = ""
 	d.Boss.Priorities = nil
 	d.OpenItems, d.ClosedSince, d.LastDecisions, d.LastFeedback, d.TalkingPoints = nil, nil, nil, nil, nil
-	d.LastMeeting = time.Time{}
+	d.LastMeeting, d.LastTitle, d.LastNotes = time.Time{}, "", nil
 	return d
 }
 
@@ -326,13 +330,9 @@ func (r *Renderer) Brief(d BriefData) (Rendered, error) {
 	d.Meeting = prepMeeting(d.Meeting, loc)
 	d.Boss = prepBoss(d.Boss)
 	d.Now = d.Now.In(loc)
-	if !d.LastMeeting.IsZero() {
-		d.LastMeeting = d.LastMeeting.In(loc)
-	}
+	d = prepLast(d, loc)
 	d.OpenItems = prepItems(d.OpenItems, d.Boss, loc, byCreated)
 	d.ClosedSince = prepItems(d.ClosedSince, d.Boss, loc, byDone)
-	d.LastDecisions = prepItems(d.LastDecisions, d.Boss, loc, byCreated)
-	d.LastFeedback = prepItems(d.LastFeedback, d.Boss, loc, byCreated)
 	d.TalkingPoints = prepItems(d.TalkingPoints, d.Boss, loc, byCreated)
 	return r.render("brief", d)
 }

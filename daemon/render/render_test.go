@@ -15,7 +15,7 @@ import (
 	"github.com/leadup/leadup/daemon/meetinglog"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
 
 // fixedNow is the time of the golden files: Monday 23 November 2026, 08:00
 // in Berlin; the sample boss is in New York.
@@ -37,11 +37,15 @@ func newRenderer(t testing.TB) *Renderer {
 	return r
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
+// golden compares got with testdata/golden/name, or rewrites it with
+// -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	path := filepath.Join("testdata", "golden", name)
 	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatalf("create %s: %v", filepath.Dir(path), err)
+		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatalf("write %s: %v", path, err)
 		}
@@ -104,6 +108,7 @@ func TestGolden(t *testing.T) {
 		{"correction", func() (Rendered, error) { return r.Confirm(SampleCorrection(now)) }},
 		{"digest", func() (Rendered, error) { return r.Digest(SampleDigest(now)) }},
 		{"digest-empty", func() (Rendered, error) { return r.Digest(emptyDigest(SampleDigest(now))) }},
+		{"catchup", func() (Rendered, error) { return r.Catchup(SampleCatchup(now)) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,13 +226,18 @@ func TestFollowupHasNoRules(t *testing.T) {
 					t.Errorf("HTML has %q", bad)
 				}
 			}
-			for _, h := range []string{"Decisions:\n-\n", "Action items:\n-\n", "Feedback:\n-\n", "Next time:\n-\n"} {
+			for _, h := range []string{"\nDecisions:\n", "\nAction items:\n", "\nFeedback:\n", "\nNext time:\n"} {
 				if !strings.Contains(got.Text, h) {
 					t.Errorf("text lacks %q", h)
 				}
 			}
-			if n := strings.Count(got.Text, "Reply to this email"); n != 1 {
-				t.Errorf("text says how to reply %d times, want once", n)
+			for line := range strings.Lines(got.Text) {
+				if isPlaceholderLine(line) {
+					t.Errorf("text has an empty bullet %q to delete:\n%s", line, got.Text)
+				}
+			}
+			if n := strings.Count(got.Text, "Reply above this line"); n != 1 || !strings.HasPrefix(got.Text, "Reply above this line") {
+				t.Errorf("text says \"Reply above this line\" %d times, want once, on top:\n%s", n, got.Text)
 			}
 		})
 	}
@@ -235,6 +245,15 @@ func TestFollowupHasNoRules(t *testing.T) {
 	if !strings.Contains(got.Text, `reply "done 12" to close one`) || !strings.Contains(got.Text, "- [12] ") {
 		t.Errorf("follow-up does not list items with ids:\n%s", got.Text)
 	}
+}
+
+// isPlaceholderLine reports a line with a bullet and nothing else.
+func isPlaceholderLine(line string) bool {
+	switch strings.TrimSpace(line) {
+	case "-", "–", "—", "•", "*", "·":
+		return true
+	}
+	return false
 }
 
 func TestUntrustedStrings(t *testing.T) {
@@ -410,20 +429,28 @@ func TestNotice(t *testing.T) {
 	noOld.OldStart = time.Time{}
 	other := base
 	other.Change = "updated"
+	untitled := base
+	untitled.Meeting.Title = ""
+	cancelledGroup := base
+	cancelledGroup.Change, cancelledGroup.Meeting.Title, cancelledGroup.Meeting.OneOnOne = ChangeCancelled, "Q4 planning", false
 	tests := []struct {
 		name          string
 		data          NoticeData
 		subject       string
 		firstSentence string
 	}{
-		{"moved", base, "Moved: 1:1 with Dana, now Wed 25 Nov 14:30",
+		{"moved", base, "Moved: Weekly sync (1:1 with Dana), now Wed 25 Nov 14:30",
+			"Weekly sync (1:1 with Dana) moved from Tue 24 Nov 16:00 to Wed 25 Nov 14:30 (your brief had the old time)."},
+		{"moved within the day", sameDay, "Moved: Weekly sync (1:1 with Dana), now Tue 24 Nov 17:30",
+			"Weekly sync (1:1 with Dana) moved from 16:00 to 17:30 on Tue 24 Nov (your brief had the old time)."},
+		{"moved, old time unknown", noOld, "Moved: Weekly sync (1:1 with Dana), now Wed 25 Nov 14:30",
+			"Weekly sync (1:1 with Dana) moved to Wed 25 Nov 14:30 (your brief had the old time)."},
+		{"other change", other, "Changed: Weekly sync (1:1 with Dana), Wed 25 Nov 14:30",
+			"Weekly sync (1:1 with Dana) on Wed 25 Nov 14:30 has changed since your brief went out."},
+		{"moved, untitled", untitled, "Moved: 1:1 with Dana, now Wed 25 Nov 14:30",
 			"Your 1:1 with Dana moved from Tue 24 Nov 16:00 to Wed 25 Nov 14:30 (your brief had the old time)."},
-		{"moved within the day", sameDay, "Moved: 1:1 with Dana, now Tue 24 Nov 17:30",
-			"Your 1:1 with Dana moved from 16:00 to 17:30 on Tue 24 Nov (your brief had the old time)."},
-		{"moved, old time unknown", noOld, "Moved: 1:1 with Dana, now Wed 25 Nov 14:30",
-			"Your 1:1 with Dana moved to Wed 25 Nov 14:30 (your brief had the old time)."},
-		{"other change", other, "Changed: 1:1 with Dana, Wed 25 Nov 14:30",
-			"Your 1:1 with Dana on Wed 25 Nov 14:30 has changed since your brief went out."},
+		{"cancelled group", cancelledGroup, "Cancelled: Q4 planning with Dana, Wed 25 Nov 14:30",
+			"Q4 planning with Dana on Wed 25 Nov 14:30 was cancelled."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ func sampleBoss() Boss {
 func sampleMeeting(start time.Time) Meeting {
 	return Meeting{
 		Key:           "primary/sample-weekly@20261124T150000Z",
-		Title:         "Dana / Alex weekly 1:1",
+		Title:         "Weekly sync",
 		Start:         start,
 		End:           start.Add(30 * time.Minute),
 		Location:      start.Location(),
@@ -92,8 +92,8 @@ func sampleOpen(now time.Time) []meetinglog.Item {
 
 // SampleBrief returns a realistic brief as of now, with every section
 // filled: a 1:1 on the next working day at 16:00, open items on both sides
-// (one overdue), results since last time, last week's decisions and
-// feedback, talking points, and the boss's style and priorities.
+// (one overdue), results since last time, last week's decisions, feedback
+// and notes, talking points, and the boss's style and priorities.
 func SampleBrief(now time.Time) BriefData {
 	start := sampleStart(now)
 	day := 24 * time.Hour
@@ -112,6 +112,7 @@ func SampleBrief(now time.Time) BriefData {
 				Created: now.Add(-13 * day), Done: now.Add(-2 * day)},
 		},
 		LastMeeting: last,
+		LastTitle:   sampleMeeting(last).Title,
 		LastDecisions: []meetinglog.Item{
 			{ID: 10, Kind: meetinglog.Decision, Owner: "boss", Text: "Keep the March deadline; drop invoice export from the first cut",
 				Created: last.Add(time.Hour)},
@@ -122,6 +123,7 @@ func SampleBrief(now time.Time) BriefData {
 			{ID: 13, Kind: meetinglog.Feedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
 				Created: last.Add(time.Hour)},
 		},
+		LastNotes: sampleLastNotes(last),
 		TalkingPoints: []meetinglog.Item{
 			{ID: 16, Kind: meetinglog.Point, Owner: "me", Text: "Decision needed: one weekend cut-over or two weeknight windows?",
 				Created: now.Add(-4 * day)},

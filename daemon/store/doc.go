@@ -33,7 +33,14 @@
 //   - 0005: on items, the reply that closed one (for undo), the line it was
 //     read from and whether it was guessed; ignored_mail;
 //   - 0006: the catch-up after downtime and the skipped follow-ups it names;
-//     invitations.
+//     invitations;
+//   - 0007: items' numbers, the ones the user sees and types: 1, 2, 3… over
+//     actions, feedback, talking points and guessed items, never given
+//     twice (the counter item_numbers), existing items numbered in the
+//     order they were logged; a reply to an email written before reads the
+//     row ids it showed;
+//   - 0008: indexes for a brief's "last time", one boss's meetings by start
+//     and replies by meeting.
 //
 // Meetings are never deleted: a cancelled one keeps its row, because the
 // emails sent and the items logged refer to it.

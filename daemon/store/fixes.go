@@ -15,13 +15,14 @@ var errNoItem = errors.New("no item has that number")
 
 // applyFix applies one fix inside a transaction. A fix that cannot apply
 // (no such item, an owner for a decision) is returned with its Problem set,
-// not as an error: the rest of the reply still counts.
-func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, now time.Time) (meetinglog.Fixed, error) {
+// not as an error: the rest of the reply still counts. f.ID is the number
+// the user typed, a row id if legacy (see legacyNumbers).
+func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, legacy bool, now time.Time) (meetinglog.Fixed, error) {
 	out := meetinglog.Fixed{Fix: f}
 	if f.Op == meetinglog.FixUndoReply {
 		return undoReply(ctx, tx, out, now)
 	}
-	it, err := itemTx(ctx, tx, f.ID)
+	it, err := itemTx(ctx, tx, f.ID, legacy)
 	if errors.Is(err, errNoItem) {
 		out.Problem = fmt.Sprintf("no item has the number %d", f.ID)
 		return out, nil
@@ -32,17 +33,18 @@ func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, now time.Time) 
 	switch f.Op {
 	case meetinglog.FixUndo:
 		out.Item = it
-		_, err = tx.ExecContext(ctx, `DELETE FROM items WHERE id = ?`, it.ID)
+		// Its number goes with it, never to be given again.
+		_, err = tx.ExecContext(ctx, `DELETE FROM items WHERE id = ?`, it.Row)
 		return out, wrapFix(f, err)
 	case meetinglog.FixOwner:
 		if it.Kind != meetinglog.Action {
-			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have an owner", it.ID, it.Kind.Noun())
+			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have an owner", f.ID, it.Kind.Noun())
 			return out, nil
 		}
 		it.Owner = f.Owner
 	case meetinglog.FixDue:
 		if it.Kind != meetinglog.Action {
-			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have a due date", it.ID, it.Kind.Noun())
+			out.Item, out.Problem = it, fmt.Sprintf("%d is a %s, and only action items have a due date", f.ID, it.Kind.Noun())
 			return out, nil
 		}
 		it.Due = f.Due
@@ -57,6 +59,16 @@ func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, now time.Time) 
 			it.Owner, it.Due = "", time.Time{}
 		}
 		it.Kind = f.Kind
+		if it.ID == 0 && it.Kind.Numbered() {
+			// A decision or note (found by its row id in a reply to an
+			// email from before numbers) becomes something to close:
+			// it needs a number to be closed by. An item keeps the
+			// number it has when it becomes a decision or a note, so
+			// that the number the user just typed stays its own.
+			if it.ID, err = nextNumber(ctx, tx); err != nil {
+				return out, wrapFix(f, err)
+			}
+		}
 	case meetinglog.FixText:
 		it.Text = f.Text
 	default:
@@ -64,8 +76,12 @@ func applyFix(ctx context.Context, tx *sql.Tx, f meetinglog.Fix, now time.Time) 
 	}
 	// The user has now said what the item is: no longer a guess.
 	it.Inferred = false
-	_, err = tx.ExecContext(ctx, `UPDATE items SET kind = ?, owner = ?, text = ?, due_at = ?, inferred = 0 WHERE id = ?`,
-		string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), it.ID)
+	var number any
+	if it.ID != 0 {
+		number = it.ID
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE items SET kind = ?, owner = ?, text = ?, due_at = ?, inferred = 0, number = ? WHERE id = ?`,
+		string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), number, it.Row)
 	out.Item = it
 	return out, wrapFix(f, err)
 }
@@ -97,9 +113,10 @@ func wrapFix(f meetinglog.Fix, err error) error {
 	return nil
 }
 
-// itemTx reads one item inside a transaction.
-func itemTx(ctx context.Context, tx *sql.Tx, id int64) (meetinglog.Item, error) {
-	items, err := itemsTx(ctx, tx, `id = ?`, id)
+// itemTx reads the item numbered n (with row id n if legacy) inside a
+// transaction.
+func itemTx(ctx context.Context, tx *sql.Tx, n int64, legacy bool) (meetinglog.Item, error) {
+	items, err := itemsTx(ctx, tx, byNumber(legacy), n)
 	if err != nil {
 		return meetinglog.Item{}, err
 	}

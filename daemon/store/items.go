@@ -18,26 +18,66 @@ func unixOrNull(t time.Time) any {
 	return t.Unix()
 }
 
-// AddItem stores it and returns its id.
+// AddItem stores it and returns its number (0 for a kind that takes none,
+// see meetinglog.Kind.Numbered).
 func (s *Store) AddItem(ctx context.Context, it meetinglog.Item) (int64, error) {
 	created := it.Created
 	if created.IsZero() {
 		created = s.now()
 	}
-	var key any
+	var number int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		number, err = insertItem(ctx, tx, it, created, nil)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add %s item: %w", it.Kind, err)
+	}
+	return number, nil
+}
+
+// insertItem adds it, created at created and logged by the reply replyID
+// (nil for none), with the next number if its kind takes one, and returns
+// that number.
+func insertItem(ctx context.Context, tx *sql.Tx, it meetinglog.Item, created time.Time, replyID any) (int64, error) {
+	var key, number any
 	if it.MeetingKey != "" {
 		key = it.MeetingKey
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, source, inferred)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.Boss, key, string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), it.Source, it.Inferred)
-	if err != nil {
-		return 0, s.explainWrite(fmt.Errorf("add %s item: %w", it.Kind, err))
+	var n int64
+	if it.Numbered() {
+		var err error
+		if n, err = nextNumber(ctx, tx); err != nil {
+			return 0, err
+		}
+		number = n
 	}
-	return res.LastInsertId()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, reply_id, source, inferred, number)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.Boss, key, string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), created.Unix(), unixOrNull(it.Done), replyID,
+		it.Source, it.Inferred, number); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
-const itemColumns = `id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at, source, inferred`
+// nextNumber takes the next item number. The counter, not max(number)+1,
+// says which: "undo" deletes items, and a number once shown must not come
+// back on another item. Writers queue on the database lock
+// (_txlock=immediate), so two transactions never take the same number; the
+// unique index items_by_number would refuse it if they did.
+func nextNumber(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO item_numbers (id, last) VALUES (1, 1)
+		ON CONFLICT (id) DO UPDATE SET last = last + 1 RETURNING last`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("number item: %w", err)
+	}
+	return n, nil
+}
+
+const itemColumns = `coalesce(number, 0), id, boss, coalesce(meeting_key, ''), kind, owner, text, due_at, created_at, done_at, source, inferred`
 
 func (s *Store) items(ctx context.Context, where string, args ...any) ([]meetinglog.Item, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE `+where, args...)
@@ -55,7 +95,7 @@ func scanItems(rows *sql.Rows) ([]meetinglog.Item, error) {
 		var it meetinglog.Item
 		var due, done sql.NullInt64
 		var created int64
-		if err := rows.Scan(&it.ID, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done, &it.Source, &it.Inferred); err != nil {
+		if err := rows.Scan(&it.ID, &it.Row, &it.Boss, &it.MeetingKey, &it.Kind, &it.Owner, &it.Text, &due, &created, &done, &it.Source, &it.Inferred); err != nil {
 			return nil, fmt.Errorf("list items: %w", err)
 		}
 		it.Created = time.Unix(created, 0)

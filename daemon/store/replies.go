@@ -16,8 +16,8 @@ import (
 var ErrDuplicate = errors.New("reply already processed")
 
 // RecordReply stores a reply and what it logged, in one transaction: the
-// new items, the action items it closes, the talking points raised, and the
-// fixes to earlier items. A reply already recorded returns ErrDuplicate and
+// new items (numbered), the action items it closes, the talking points
+// raised, and the fixes to earlier items. A reply already recorded returns ErrDuplicate and
 // changes nothing.
 func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error) {
 	now := s.now()
@@ -39,8 +39,12 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 			VALUES (?, ?, ?, ?, ?, ?)`, r.MessageID, key, r.Boss, r.Subject, r.Received.Unix(), now.Unix()); err != nil {
 			return fmt.Errorf("record reply: %w", err)
 		}
+		legacy, err := legacyNumbers(ctx, tx, rec.Answers)
+		if err != nil {
+			return err
+		}
 		for _, f := range rec.Fixes {
-			fixed, err := applyFix(ctx, tx, f, now)
+			fixed, err := applyFix(ctx, tx, f, legacy, now)
 			if err != nil {
 				return err
 			}
@@ -48,29 +52,23 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 		}
 		for _, it := range rec.Items {
 			it.Boss, it.MeetingKey, it.Created = r.Boss, r.MeetingKey, now
-			res, err := tx.ExecContext(ctx, `INSERT INTO items (boss, meeting_key, kind, owner, text, due_at, created_at, done_at, reply_id, source, inferred)
-				VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-				it.Boss, key, string(it.Kind), it.Owner, it.Text, unixOrNull(it.Due), now.Unix(), r.MessageID, it.Source, it.Inferred)
-			if err != nil {
-				return fmt.Errorf("add %s item: %w", it.Kind, err)
-			}
-			if it.ID, err = res.LastInsertId(); err != nil {
+			if it.ID, err = insertItem(ctx, tx, it, now, r.MessageID); err != nil {
 				return fmt.Errorf("add %s item: %w", it.Kind, err)
 			}
 			out.Items = append(out.Items, it)
 		}
-		for _, id := range rec.Done {
-			st, err := closeAction(ctx, tx, id, r.Boss, r.MessageID, now)
+		for _, n := range rec.Done {
+			st, number, err := closeAction(ctx, tx, n, legacy, r.Boss, r.MessageID, now)
 			if err != nil {
 				return err
 			}
 			switch st {
 			case closedNow:
-				out.Closed = append(out.Closed, id)
+				out.Closed = append(out.Closed, number)
 			case closedBefore:
-				out.AlreadyClosed = append(out.AlreadyClosed, id)
+				out.AlreadyClosed = append(out.AlreadyClosed, number)
 			default:
-				out.NotFound = append(out.NotFound, id)
+				out.NotFound = append(out.NotFound, n)
 			}
 		}
 		if !rec.PointsRaisedBefore.IsZero() {
@@ -99,52 +97,83 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 type closeState int
 
 const (
-	notAnAction  closeState = iota // no action item with that id (and boss)
+	notAnAction  closeState = iota // no action item with that number (and boss)
 	closedNow                      // open, and now closed
 	closedBefore                   // already closed
 )
 
-// closeAction closes an action item of boss ("" for any boss), recording
-// the reply that closed it ("" for none).
-func closeAction(ctx context.Context, tx *sql.Tx, id int64, boss, by string, now time.Time) (closeState, error) {
-	q := `SELECT done_at IS NOT NULL FROM items WHERE id = ? AND kind = 'action'`
-	args := []any{id}
+// legacyNumbers reports whether the numbers in a reply to the outbox email
+// answered (0: none) are row ids: the email was written before migration 7
+// numbered the items, and showed row ids. Reading them as such keeps "done
+// 12", typed under an old follow-up's "[12]", on the item it showed; the
+// confirmation then shows that item's number.
+func legacyNumbers(ctx context.Context, tx *sql.Tx, answered int64) (bool, error) {
+	if answered == 0 {
+		return false, nil
+	}
+	var before int64
+	err := tx.QueryRowContext(ctx, `SELECT legacy_before FROM item_numbers`).Scan(&before)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read item numbering: %w", err)
+	}
+	return answered < before, nil
+}
+
+// byNumber is the condition that finds an item by the number the user
+// typed: its number, or its row id when legacy (see legacyNumbers).
+func byNumber(legacy bool) string {
+	if legacy {
+		return `id = ?`
+	}
+	return `number = ?`
+}
+
+// closeAction closes the action item numbered n (its row id if legacy) of
+// boss ("" for any boss), recording the reply that closed it ("" for none),
+// and returns the item's number.
+func closeAction(ctx context.Context, tx *sql.Tx, n int64, legacy bool, boss, by string, now time.Time) (closeState, int64, error) {
+	q := `SELECT id, coalesce(number, 0), done_at IS NOT NULL FROM items WHERE ` + byNumber(legacy) + ` AND kind = 'action'`
+	args := []any{n}
 	if boss != "" {
 		q += ` AND boss = ?`
 		args = append(args, boss)
 	}
+	var row, number int64
 	var done bool
-	switch err := tx.QueryRowContext(ctx, q, args...).Scan(&done); {
+	switch err := tx.QueryRowContext(ctx, q, args...).Scan(&row, &number, &done); {
 	case errors.Is(err, sql.ErrNoRows):
-		return notAnAction, nil
+		return notAnAction, 0, nil
 	case err != nil:
-		return notAnAction, fmt.Errorf("close item %d: %w", id, err)
+		return notAnAction, 0, fmt.Errorf("close item %d: %w", n, err)
 	case done:
-		return closedBefore, nil
+		return closedBefore, number, nil
 	}
 	var closedBy any
 	if by != "" {
 		closedBy = by
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE id = ?`, now.Unix(), closedBy, id); err != nil {
-		return notAnAction, fmt.Errorf("close item %d: %w", id, err)
+	if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE id = ?`, now.Unix(), closedBy, row); err != nil {
+		return notAnAction, 0, fmt.Errorf("close item %d: %w", n, err)
 	}
-	return closedNow, nil
+	return closedNow, number, nil
 }
 
-// CloseItems closes open action items by id, of any boss.
-func (s *Store) CloseItems(ctx context.Context, ids []int64) (closed, notFound []int64, err error) {
+// CloseItems closes open action items by number, of any boss.
+func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, notFound []int64, err error) {
 	now := s.now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, id := range ids {
-			st, err := closeAction(ctx, tx, id, "", "", now)
+		for _, n := range numbers {
+			st, _, err := closeAction(ctx, tx, n, false, "", "", now)
 			if err != nil {
 				return err
 			}
 			if st == closedNow {
-				closed = append(closed, id)
+				closed = append(closed, n)
 			} else {
-				notFound = append(notFound, id)
+				notFound = append(notFound, n)
 			}
 		}
 		return nil
@@ -243,14 +272,14 @@ func (s *Store) SaveCheckpoint(ctx context.Context, mailbox string, uidValidity,
 	return nil
 }
 
-// ItemsByID returns the items with the given ids, in id order.
-func (s *Store) ItemsByID(ctx context.Context, ids []int64) ([]meetinglog.Item, error) {
-	if len(ids) == 0 {
+// ItemsByNumber returns the items with the given numbers, in number order.
+func (s *Store) ItemsByNumber(ctx context.Context, numbers []int64) ([]meetinglog.Item, error) {
+	if len(numbers) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	args := make([]any, len(numbers))
+	for i, n := range numbers {
+		args[i] = n
 	}
-	return s.items(ctx, `id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, args...)
+	return s.items(ctx, `number IN (?`+strings.Repeat(", ?", len(numbers)-1)+`) ORDER BY number`, args...)
 }

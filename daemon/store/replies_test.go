@@ -34,8 +34,10 @@ func TestRecordReply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RecordReply() = %v", err)
 	}
-	if len(got.Items) != 3 || got.Items[0].ID == 0 || got.Items[1].ID != got.Items[0].ID+1 {
-		t.Errorf("new items = %+v, want 3 with consecutive ids", got.Items)
+	// Three actions and a point were numbered before; the decision takes
+	// no number, the action and the point the next two.
+	if len(got.Items) != 3 || got.Items[0].ID != 0 || got.Items[1].ID != 4 || got.Items[2].ID != 5 {
+		t.Errorf("new items = %+v, want the decision unnumbered, then 4 and 5", got.Items)
 	}
 	if !slices.Equal(got.Closed, []int64{old}) || !slices.Equal(got.NotFound, []int64{sams, 999}) {
 		t.Errorf("closed %v, not found %v; want %d closed and Sam's item and 999 not found", got.Closed, got.NotFound, old)
@@ -78,9 +80,10 @@ func TestFixes(t *testing.T) {
 	before, _ := s.AddItem(ctx, meetinglog.Item{Boss: "Dana", Kind: meetinglog.Action, Owner: "me", Text: "older action", Created: t0.Add(-48 * time.Hour)})
 	first, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0},
 		Items: []meetinglog.Item{
-			{Kind: meetinglog.Note, Text: "Dana will send the budget"},
+			{Kind: meetinglog.Feedback, Text: "Dana will send the budget"},
 			{Kind: meetinglog.Action, Owner: "me", Text: "book the room", Due: t0.Add(24 * time.Hour)},
-			{Kind: meetinglog.Decision, Text: "ship Tuesday"},
+			{Kind: meetinglog.Point, Text: "ship Tuesday"},
+			{Kind: meetinglog.Decision, Text: "no offsite"},
 		}, Done: []int64{before}})
 	if err != nil {
 		t.Fatal(err)
@@ -105,13 +108,13 @@ func TestFixes(t *testing.T) {
 	for _, f := range fix.Fixed {
 		problems = append(problems, f.Problem)
 	}
-	if want := []string{"", "", "", "", "", fmt.Sprintf("%d is a decision, and only action items have an owner", decision), "",
+	if want := []string{"", "", "", "", "", fmt.Sprintf("%d is a talking point, and only action items have an owner", decision), "",
 		"no item has the number 999"}; !slices.Equal(problems, want) {
 		t.Errorf("problems = %q, want %q", problems, want)
 	}
-	got, _ := s.ItemsByID(ctx, []int64{note, action, decision})
+	got, _ := s.ItemsByNumber(ctx, []int64{note, action, decision})
 	if len(got) != 2 {
-		t.Fatalf("items after fixes = %+v, want the decision gone", got)
+		t.Fatalf("items after fixes = %+v, want the talking point gone", got)
 	}
 	if n := got[0]; n.Kind != meetinglog.Action || n.Owner != "boss" || n.Text != "send the budget" || !n.Due.Equal(due) {
 		t.Errorf("corrected note = %+v", n)
@@ -125,8 +128,8 @@ func TestFixes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RecordReply(undo) = %v", err)
 	}
-	if u := undo.Fixed[0]; u.Problem != "" || len(u.Removed) != 2 || len(u.Reopened) != 1 || u.Reopened[0].ID != before {
-		t.Errorf("undo = %+v, want 2 removed and item %d reopened", u, before)
+	if u := undo.Fixed[0]; u.Problem != "" || len(u.Removed) != 3 || len(u.Reopened) != 1 || u.Reopened[0].ID != before {
+		t.Errorf("undo = %+v, want 3 removed and item %d reopened", u, before)
 	}
 	open, _ := s.ListItems(ctx, ItemQuery{Boss: "Dana", Open: true})
 	if len(open) != 1 || open[0].ID != before {

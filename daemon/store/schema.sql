@@ -27,6 +27,8 @@ CREATE TABLE meetings (
 
 CREATE INDEX meetings_by_start ON meetings (status, start_at);
 CREATE INDEX meetings_by_series ON meetings (calendar, recurring_event_id) WHERE recurring_event_id != '';
+-- "Last time" in a brief walks back through one boss's meetings.
+CREATE INDEX meetings_by_boss ON meetings (boss, start_at);
 
 -- invitations holds the events that would be meetings with a boss but for
 -- an invitation the user has not answered, from someone who is neither a
@@ -99,6 +101,7 @@ CREATE UNIQUE INDEX outbox_digest_by_week ON outbox (variant) WHERE kind = 'dige
 
 -- items is the meeting log: decisions, action items, feedback, talking points
 -- and notes, per boss, most of them tied to the meeting they came from.
+-- id is the row; number is what the user sees and types ("done 7").
 CREATE TABLE items (
 	id          INTEGER PRIMARY KEY,
 	boss        TEXT NOT NULL, -- the boss's name as configured
@@ -112,11 +115,27 @@ CREATE TABLE items (
 	reply_id    TEXT REFERENCES replies (message_id), -- the email it was logged from
 	closed_by   TEXT, -- the Message-ID of the reply that closed it
 	source      TEXT NOT NULL DEFAULT '', -- the line it was read from
-	inferred    INTEGER NOT NULL DEFAULT 0 -- 1: its kind or owner was guessed from the wording
+	inferred    INTEGER NOT NULL DEFAULT 0, -- 1: its kind or owner was guessed from the wording
+	-- number: 1, 2, 3… over the items that can be closed (actions,
+	-- feedback, talking points), given when they are logged from
+	-- item_numbers; NULL for decisions and notes. Never given twice.
+	number      INTEGER
 ) STRICT;
 
 CREATE INDEX items_by_boss ON items (boss, kind, done_at);
 CREATE INDEX items_by_meeting ON items (meeting_key) WHERE meeting_key IS NOT NULL;
+CREATE UNIQUE INDEX items_by_number ON items (number) WHERE number IS NOT NULL;
+
+-- item_numbers holds, in its one row (made by the first number given), the
+-- last item number given, so that a number is never given twice, even after
+-- "undo" removed its item; and legacy_before, set by migration 0007 on a
+-- database that had items before they were numbered: outbox emails with a
+-- lower id showed row ids, and a number in a reply to one is read as one.
+CREATE TABLE item_numbers (
+	id            INTEGER PRIMARY KEY CHECK (id = 1),
+	last          INTEGER NOT NULL,
+	legacy_before INTEGER NOT NULL DEFAULT 0
+) STRICT;
 
 -- replies records every email leadup turned into log entries, by its
 -- Message-ID, so that each is processed once.
@@ -128,6 +147,8 @@ CREATE TABLE replies (
 	received_at  INTEGER NOT NULL, -- the reply's Date
 	processed_at INTEGER NOT NULL
 ) STRICT;
+
+CREATE INDEX replies_by_meeting ON replies (meeting_key) WHERE meeting_key IS NOT NULL;
 
 -- ignored_mail keeps the latest emails from the user that leadup did not
 -- act on, with the reason, for `leadup status`. It is trimmed as it grows.
