@@ -77,6 +77,11 @@ before = [%q]
 [followup]
 after = %q
 
+# Months of meetings with one boss, compressed into two minutes of one day.
+[limits]
+meetings_per_boss_per_day = 20
+emails_per_boss_per_day = 60
+
 [mail]
 %[9]s
 
@@ -106,8 +111,8 @@ style = "Numbers first."
 }
 
 // meeting puts a meeting with the boss on the calendar.
-func (w *world) meeting(id, title string, start time.Time, length time.Duration) {
-	w.google.Put("primary", &calendarapi.Event{
+func (w *world) meeting(id, title string, start time.Time, length time.Duration, others ...string) {
+	ev := &calendarapi.Event{
 		Id: id, Summary: title,
 		Start:     &calendarapi.EventDateTime{DateTime: start.Format(time.RFC3339Nano)},
 		End:       &calendarapi.EventDateTime{DateTime: start.Add(length).Format(time.RFC3339Nano)},
@@ -117,7 +122,11 @@ func (w *world) meeting(id, title string, start time.Time, length time.Duration)
 			{Email: mailstack.Me, Self: true, ResponseStatus: "accepted"},
 		},
 		Description: "<p>Agenda: <b>the e2e numbers</b></p><script>alert(1)</script>",
-	})
+	}
+	for _, o := range others {
+		ev.Attendees = append(ev.Attendees, &calendarapi.EventAttendee{Email: o, ResponseStatus: "accepted"})
+	}
+	w.google.Put("primary", ev)
 }
 
 // process is a running "leadup run".
@@ -204,6 +213,9 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 	t0 := time.Now().Truncate(time.Second)
 	first := t0.Add(25 * time.Second)
 	w.meeting("first", "Weekly sync", first, 5*time.Second)
+	// A group meeting with the boss comes between the two 1:1s, and gets
+	// no reply: the second 1:1's brief must still carry the first's log.
+	w.meeting("between", "All hands", t0.Add(50*time.Second), 5*time.Second, "lee@example.com")
 	second := t0.Add(80 * time.Second)
 	w.meeting("second", "Planning", second, 5*time.Second)
 	p := w.start(t)
@@ -260,10 +272,15 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 		t.Errorf("leadup items = %+v, want the action item from the reply", items)
 	}
 
-	// The next brief carries the open item and last time's decision.
+	// The next 1:1's brief carries the open item, and the decision and
+	// feedback of the last 1:1 with a log, though a group meeting with the
+	// boss came between.
 	next := w.stack.WaitMessage(t, mailstack.Me, isBrief("Planning"), 70*time.Second)
-	if nt := textPart(t, next.Raw); !strings.Contains(nt, "Send Blake the e2e plan") || !strings.Contains(nt, "Ship the e2e suite on Monday") {
-		t.Errorf("the next brief lacks the open item or the decision:\n%s", nt)
+	nt := textPart(t, next.Raw)
+	for _, want := range []string{"Send Blake the e2e plan", "Ship the e2e suite on Monday", "Lead with the numbers", "Weekly sync"} {
+		if !strings.Contains(nt, want) {
+			t.Errorf("the next brief lacks %q:\n%s", want, nt)
+		}
 	}
 
 	// A full run's log holds no secret and no email body.
