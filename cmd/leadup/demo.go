@@ -299,7 +299,7 @@ Feedback:
 - Lead the weekly update with the risks, not the wins
 
 Next time:
-- The second senior hire: where is the offer?`
+- [roadmap review] The second senior hire: where is the offer?`
 
 // sampleReply makes the user's reply to the follow-up, as their mail client
 // would.

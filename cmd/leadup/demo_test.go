@@ -30,7 +30,9 @@ func TestDemo(t *testing.T) {
 		"Subject: Prep: Q2 roadmap review with Dana",
 		"FOLLOW-THROUGH",
 		"- Send Dana the revised cut-over plan (new today, due Fri)",
-		"- The second senior hire: where is the offer?",
+		// Addressed to the roadmap review: a point goes to the next 1:1
+		// unless it names another meeting.
+		"- [roadmap review] The second senior hire: where is the offer?",
 		"Everything is still in " + dir,
 		"go run ./cmd/leadup meetings -config " + dir + "/config.toml",
 	}

@@ -47,6 +47,9 @@ type Store interface {
 	// ItemsByNumber returns the items with the given numbers, in number
 	// order.
 	ItemsByNumber(ctx context.Context, numbers []int64) ([]meetinglog.Item, error)
+	// Feedback returns all the feedback from boss, applied or not, oldest
+	// first.
+	Feedback(ctx context.Context, boss string) ([]meetinglog.Item, error)
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
@@ -147,16 +150,21 @@ func (c *Composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		token = c.mint(j)
 		var d render.BriefData
 		if d, err = c.briefData(ctx, j, rm, boss, now); err == nil {
-			r, err = c.render.Brief(d)
+			if err = c.aboutBoss(ctx, j.Meeting, &d, now); err == nil {
+				r, err = c.render.Brief(d)
+			}
 		}
 	case outbox.KindFollowup:
 		token = c.mint(j)
-		var open []meetinglog.Item
-		if open, err = c.store.OpenActions(ctx, j.Meeting.Boss); err == nil {
-			r, err = c.render.Followup(render.FollowupData{Meeting: rm, Boss: boss, Now: now, OpenItems: open})
+		var d render.FollowupData
+		if d, err = c.followupData(ctx, j, rm, boss, now); err == nil {
+			r, err = c.render.Followup(d)
 		}
 	case outbox.KindNotice:
-		r, err = c.render.Notice(render.NoticeData{Meeting: rm, Boss: boss, Now: now, Change: j.Change, OldStart: j.OldStart})
+		var d render.NoticeData
+		if d, err = c.noticeData(ctx, j, rm, boss, now); err == nil {
+			r, err = c.render.Notice(d)
+		}
 	default:
 		err = fmt.Errorf("unknown kind %q", j.Kind)
 	}
@@ -327,7 +335,8 @@ func (c *Composer) lastBriefID(ctx context.Context, key string) (string, error) 
 func (c *Composer) boss(m meeting.Meeting) render.Boss {
 	for _, b := range c.cfg.Bosses {
 		if b.Name == m.Boss {
-			return render.Boss{Name: b.Name, Email: m.BossEmail, Style: b.Style, Priorities: b.Priorities}
+			return render.Boss{Name: b.Name, Email: m.BossEmail, Style: b.Style, Priorities: b.Priorities,
+				Stakeholders: b.Stakeholders, OneOnOneEvery: b.OneOnOneEvery, Autonomy: b.Autonomy, Updates: b.Updates}
 		}
 	}
 	return render.Boss{Name: m.Boss, Email: m.BossEmail}
@@ -395,6 +404,30 @@ func (c *Composer) briefData(ctx context.Context, j schedule.Job, rm render.Meet
 		d.LastMeeting, d.LastTitle = co.Last.Event.Start, co.Last.Event.Title
 	}
 	d.LastDecisions, d.LastFeedback, d.LastNotes = co.LastDecisions, co.LastFeedback, co.LastNotes
+	d.OpenFeedback = co.OpenFeedback
+	return d, nil
+}
+
+// followupData gathers a follow-up: the meeting, its talking points (those
+// that went to it, meetinglog.PointsFor, queued before it ended), and the
+// open action items with the boss. The agenda the renderer reads off the
+// meeting's description. What the reply does not mark raised or done stays
+// open and goes on to the next meeting.
+func (c *Composer) followupData(ctx context.Context, j schedule.Job, rm render.Meeting, boss render.Boss, now time.Time) (render.FollowupData, error) {
+	d := render.FollowupData{Meeting: rm, Boss: boss, Now: now}
+	var err error
+	if d.OpenItems, err = c.store.OpenActions(ctx, j.Meeting.Boss); err != nil {
+		return d, err
+	}
+	points, err := meetinglog.PointsFor(ctx, c.store, j.Meeting, now)
+	if err != nil {
+		return d, err
+	}
+	for _, p := range points {
+		if p.Created.Before(j.Meeting.Event.End) {
+			d.TalkingPoints = append(d.TalkingPoints, p)
+		}
+	}
 	return d, nil
 }
 
@@ -433,7 +466,11 @@ func (c *Composer) digestData(ctx context.Context, j schedule.Job, now time.Time
 		if err != nil {
 			return d, err
 		}
-		db.Open, db.Closed, db.Decisions = open, closed, decided
+		feedback, err := c.store.Feedback(ctx, b.Name)
+		if err != nil {
+			return d, err
+		}
+		db.Open, db.Closed, db.Decisions, db.Feedback = open, closed, decided, feedback
 		d.Bosses = append(d.Bosses, db)
 	}
 	return d, nil

@@ -88,6 +88,15 @@ func (c *Composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 		return outbox.Message{}, false, err
 	}
 	d.AlreadyClosed = already
+	// Feedback applied by this reply was committed before it, by
+	// store.ApplyFeedback.
+	if d.Applied, err = c.store.ItemsByNumber(ctx, res.Logged.Applied); err != nil {
+		return outbox.Message{}, false, err
+	}
+	if d.AlreadyApplied, err = c.store.ItemsByNumber(ctx, res.Logged.AlreadyApplied); err != nil {
+		return outbox.Message{}, false, err
+	}
+	d.NotFeedback = res.Logged.NotFeedback
 	r, err := c.render.Confirm(d)
 	if err != nil {
 		return outbox.Message{}, false, err

@@ -22,7 +22,8 @@ import (
 // user replied to, a group meeting nobody replied to, a cancelled 1:1, then
 // the next 1:1 and the next group meeting. "Last time" comes from the last
 // meeting with a log: for a 1:1 the last 1:1 with one, for a group meeting
-// the last meeting of any kind with one.
+// the last meeting of any kind with one. Feedback not yet applied has a
+// section of its own in every brief, and is left out of "last time".
 func TestBriefsRememberPerBoss(t *testing.T) {
 	ctx := context.Background()
 	loc, err := time.LoadLocation("Europe/Berlin")
@@ -72,7 +73,9 @@ func TestBriefsRememberPerBoss(t *testing.T) {
 		Now: func() time.Time { return now },
 	})
 	// lastTime returns the "last time" section of the brief of m, sent a
-	// day before it: from its heading to the next blank line and heading.
+	// day before it: from its heading to the next blank line and heading;
+	// and sets openFeedback to the brief's section of feedback to act on.
+	var openFeedback string
 	lastTime := func(m meeting.Meeting) string {
 		t.Helper()
 		now = m.Event.Start.Add(-24 * time.Hour)
@@ -81,6 +84,12 @@ func TestBriefsRememberPerBoss(t *testing.T) {
 			t.Fatalf("Preview(brief of %s) = %v", m.Key, err)
 		}
 		text := strings.ReplaceAll(r.Text, "\r\n", "\n")
+		if i := strings.Index(text, "\nFEEDBACK FROM DANA, TO ACT ON\n"); i >= 0 {
+			section, _, _ := strings.Cut(text[i+1:], "\n\n")
+			openFeedback = section
+		} else {
+			openFeedback = ""
+		}
 		i := strings.Index(text, "\nLAST TIME")
 		if i < 0 {
 			return ""
@@ -118,11 +127,18 @@ func TestBriefsRememberPerBoss(t *testing.T) {
 
 	// A group meeting goes on from the last meeting of any kind with a log,
 	// and names it.
+	// The feedback, not yet applied, is in a section of its own.
 	want("the group meeting's brief", lastTime(review),
 		"LAST TIME (Dana / me, Tue 3 Nov, 6 days ago)",
 		"Decided:", "- Keep the March date", "",
-		"Feedback:", "- Lead with the risk and the date", "",
 		"Notes:", "- Dana presents the plan to the board on the 30th")
+	want("the group meeting's open feedback", openFeedback,
+		"FEEDBACK FROM DANA, TO ACT ON",
+		`- [1] Lead with the risk and the date (6 days ago) – reply "applied 1" once you have`,
+		"Show Dana what you changed for each: acting on feedback counts when it is seen.")
+	if _, _, err := st.ApplyItems(ctx, []int64{1}); err != nil {
+		t.Fatalf("ApplyItems(1) = %v", err)
+	}
 
 	// No reply to the group meeting, the next 1:1 cancelled: the 1:1 after
 	// them still carries the first 1:1, and says when it was.
@@ -145,8 +161,12 @@ func TestBriefsRememberPerBoss(t *testing.T) {
 
 	// Once the next 1:1 is logged, it is last time for the group meeting
 	// after it.
-	reply("next", next, meetinglog.Item{Kind: meetinglog.Feedback, Owner: "boss", Text: "Good call on the rollback plan"})
+	reply("next", next, meetinglog.Item{Kind: meetinglog.Feedback, Owner: "boss", Text: "Good call on the rollback plan"},
+		meetinglog.Item{Kind: meetinglog.Decision, Text: "Roll back region by region"})
 	want("the group meeting after a logged 1:1", lastTime(planning),
 		"LAST TIME (Dana / me, Tue 24 Nov, yesterday)",
-		"Feedback:", "- Good call on the rollback plan")
+		"Decided:", "- Roll back region by region")
+	if !strings.Contains(openFeedback, "] Good call on the rollback plan (yesterday)") || strings.Contains(openFeedback, "Lead with the risk") {
+		t.Errorf("the group meeting's open feedback is\n%s\nwant the new feedback alone", openFeedback)
+	}
 }

@@ -41,6 +41,10 @@ const (
 	minPoll      = 10 * time.Second
 	minLookahead = time.Hour
 	maxLookahead = 366 * 24 * time.Hour
+	// A 1:1 cadence is counted in days: daily at the most often, yearly
+	// at the least.
+	minOneOnOneEvery = 24 * time.Hour
+	maxOneOnOneEvery = 366 * 24 * time.Hour
 )
 
 // Config is a loaded and validated configuration file.
@@ -54,6 +58,7 @@ type Config struct {
 	Calendar     Calendar
 	Google       Google
 	Bosses       []Boss
+	Me           Me
 	Filter       Filter
 	Brief        Brief
 	Followup     Followup
@@ -82,6 +87,23 @@ type Boss struct {
 	Emails     []string // lowercased
 	Style      string   // how they like to be informed, in the user's words
 	Priorities []string
+	// Stakeholders are the people this boss listens to, one name (and
+	// perhaps a role) each.
+	Stakeholders []string
+	// OneOnOneEvery is the 1:1 cadence agreed with them; 0 when unset.
+	OneOnOneEvery time.Duration
+	// Autonomy is the autonomy agreed with them, and Updates the agreed
+	// rhythm of updates, in the user's words; "" when unset.
+	Autonomy string
+	Updates  string
+}
+
+// Me is the [me] table: what the user says about themselves, for the
+// briefs. It is not calendar.me, the user's own addresses.
+type Me struct {
+	// WorksBest is how the user works best, in their words, to offer
+	// their bosses; "" when unset.
+	WorksBest string
 }
 
 // Filter is the [filter] section: which meetings with a boss count.
@@ -102,6 +124,7 @@ type rawConfig struct {
 	Calendar     rawCalendar `toml:"calendar"`
 	Google       rawGoogle   `toml:"google"`
 	Boss         []rawBoss   `toml:"boss"`
+	Me           rawMe       `toml:"me" hint:"[me] is a table, like works_best = \"...\" under a [me] header; your own addresses go under [calendar] as me = [\"...\"]"`
 	Filter       rawFilter   `toml:"filter"`
 	Brief        rawBrief    `toml:"brief"`
 	Followup     rawFollowup `toml:"followup"`
@@ -123,10 +146,18 @@ type rawGoogle struct {
 }
 
 type rawBoss struct {
-	Name       *string  `toml:"name"`
-	Emails     []string `toml:"emails"`
-	Style      *string  `toml:"style"`
-	Priorities []string `toml:"priorities"`
+	Name          *string  `toml:"name"`
+	Emails        []string `toml:"emails"`
+	Style         *string  `toml:"style"`
+	Priorities    []string `toml:"priorities"`
+	Stakeholders  []string `toml:"stakeholders"`
+	OneOnOneEvery *string  `toml:"one_on_one_every" hint:"write a duration in double quotes, like one_on_one_every = \"14d\""`
+	Autonomy      *string  `toml:"autonomy"`
+	Updates       *string  `toml:"updates"`
+}
+
+type rawMe struct {
+	WorksBest *string `toml:"works_best"`
 }
 
 type rawFilter struct {
@@ -246,6 +277,7 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	p.calendar(&raw.Calendar, &raw.Google, cfg)
 	p.google(&raw.Google, cfg)
 	p.bosses(raw.Boss, cfg)
+	p.me(&raw.Me, cfg)
 	p.filter(&raw.Filter, cfg)
 	p.brief(&raw.Brief, cfg) // after google: lead times are checked against the lookahead
 	p.followup(&raw.Followup, cfg)
@@ -382,8 +414,53 @@ func (p *parser) bosses(raw []rawBoss, cfg *Config) {
 			b.Style = strings.TrimSpace(*rb.Style)
 		}
 		b.Priorities = rb.Priorities
+		p.profile(key, &rb, &b)
 		cfg.Bosses = append(cfg.Bosses, b)
 	}
+}
+
+// profile validates the keys of a [[boss]] table that describe the working
+// relationship: stakeholders, one_on_one_every, autonomy and updates.
+func (p *parser) profile(key string, rb *rawBoss, b *Boss) {
+	seen := make(map[string]bool)
+	for _, s := range rb.Stakeholders {
+		name := strings.Join(strings.Fields(s), " ")
+		switch {
+		case name == "":
+			p.errorf(key+".stakeholders", `remove the empty entry, or write a name like "Priya Nair (VP Finance)"`, "has an empty name")
+		case seen[strings.ToLower(name)]:
+			p.errorf(key+".stakeholders", "list each person once", "%q is listed twice", name)
+		default:
+			seen[strings.ToLower(name)] = true
+			b.Stakeholders = append(b.Stakeholders, name)
+		}
+	}
+	if rb.OneOnOneEvery != nil {
+		if *rb.OneOnOneEvery == "0" {
+			p.errorf(key+".one_on_one_every", `write how often you meet, like "7d" or "14d", or remove the line`, "is zero")
+		} else {
+			b.OneOnOneEvery = p.duration(key+".one_on_one_every", rb.OneOnOneEvery, 0, minOneOnOneEvery, maxOneOnOneEvery)
+		}
+	}
+	b.Autonomy = p.text(key+".autonomy", rb.Autonomy, `like "I decide on hiring within budget; Dana decides on scope"`)
+	b.Updates = p.text(key+".updates", rb.Updates, `like "a written update every Friday; a call for anything urgent"`)
+}
+
+func (p *parser) me(raw *rawMe, cfg *Config) {
+	cfg.Me.WorksBest = p.text("me.works_best", raw.WorksBest, `like "deep work in the mornings; I think best with a written brief"`)
+}
+
+// text returns an optional free-text key, trimmed; set, it must say
+// something. example shows what to write.
+func (p *parser) text(key string, v *string, example string) string {
+	if v == nil {
+		return ""
+	}
+	s := strings.TrimSpace(*v)
+	if s == "" {
+		p.errorf(key, "write it in your own words, "+example+", or remove the line", "is empty")
+	}
+	return s
 }
 
 // bareAddress returns s lowercased when it is a bare address

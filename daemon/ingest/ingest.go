@@ -93,6 +93,10 @@ type Store interface {
 	ReplySeen(ctx context.Context, messageID string) (bool, error)
 	ReplyByID(ctx context.Context, messageID string) (meetinglog.Reply, error)
 	RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error)
+	// ApplyFeedback closes the feedback a reply says was applied, before
+	// RecordReply records it; it returns the Done numbers that are no
+	// feedback, for RecordReply to close.
+	ApplyFeedback(ctx context.Context, r store.FeedbackReply) (meetinglog.Logged, []int64, error)
 	RecordIgnored(ctx context.Context, m store.IgnoredMail) error
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 }
@@ -395,7 +399,7 @@ func (in *Ingester) answer(ctx context.Context, msg *reply.Message, a answer, re
 			// Recorded with nothing logged, so that it is answered once.
 			return in.record(ctx, msg, res, meetinglog.Record{
 				Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: replyDate(msg, in.o.Now())},
-			})
+			}, nil)
 		}
 		in.o.Log.Info("reply token expired, but the meeting is recent enough: logging it", "message_id", msg.MessageID, "meeting", m.Key)
 	}
@@ -437,25 +441,45 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	res.Outcome, res.Meeting, res.Boss, res.Parse = Logged, m.Key, m.Boss, parsed
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
-		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed), PointsRaisedBefore: meetinglog.RaisedAt(m),
+		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed),
 		Answers: res.Answers.ID,
-	})
+	}, appliedIDs(parsed))
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
 	}
 	in.o.Log.Info("reply logged", "meeting", m.Key, "boss", m.Boss, "message_id", msg.MessageID,
-		"items", len(res.Logged.Items), "closed", len(res.Logged.Closed), "unplaced", len(parsed.Unplaced))
+		"items", len(res.Logged.Items), "closed", len(res.Logged.Closed), "applied", len(res.Logged.Applied), "unplaced", len(parsed.Unplaced))
 	return res, nil
 }
 
 // record stores what an email logged, with its confirmation queued in the
 // same transaction (unless [reply] confirm is off), and returns res with
-// what was logged, or as a Duplicate.
-func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec meetinglog.Record) (Result, error) {
+// what was logged, or as a Duplicate. applied are the numbers of the
+// feedback the email says was applied ("applied 4"): they, and the numbers
+// of rec.Done that are feedback ("done 4"), are closed first
+// (store.ApplyFeedback), and the confirmation says which.
+func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec meetinglog.Record, applied []int64) (Result, error) {
+	var fb meetinglog.Logged
+	if len(applied)+len(rec.Done) > 0 {
+		var err error
+		fb, rec.Done, err = in.o.Store.ApplyFeedback(ctx, store.FeedbackReply{MessageID: rec.Reply.MessageID, Boss: rec.Reply.Boss,
+			Answers: rec.Answers, Applied: applied, Done: rec.Done})
+		if errors.Is(err, store.ErrDuplicate) {
+			res.Outcome = Duplicate
+			return res, nil
+		}
+		if err != nil {
+			return res, err
+		}
+	}
+	withFeedback := func(l meetinglog.Logged) meetinglog.Logged {
+		l.Applied, l.AlreadyApplied, l.NotFeedback = fb.Applied, fb.AlreadyApplied, fb.NotFeedback
+		return l
+	}
 	if in.o.Confirm != nil && in.o.Config.Reply.Confirm {
 		rec.Confirmation = func(l meetinglog.Logged) (outbox.Message, bool) {
 			r := res
-			r.Logged = l
+			r.Logged = withFeedback(l)
 			m, ok, err := in.o.Confirm.Confirmation(ctx, msg, r)
 			if err != nil {
 				// The log matters more than its confirmation.
@@ -478,7 +502,7 @@ func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, 
 	if err != nil {
 		return res, err
 	}
-	res.Logged = logged
+	res.Logged = withFeedback(logged)
 	if logged.Confirmed {
 		in.o.Confirm.Queued()
 	}
@@ -513,7 +537,7 @@ func (in *Ingester) logCorrections(ctx context.Context, msg *reply.Message, m me
 	res, err = in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: orig.MeetingKey, Boss: orig.Boss, Subject: msg.Subject, Received: when},
 		Items: items, Done: doneIDs(parsed), Fixes: fixes, Answers: res.Answers.ID,
-	})
+	}, appliedIDs(parsed))
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
 	}
@@ -561,6 +585,16 @@ func doneIDs(p grammar.Log) []int64 {
 		done[i] = int64(id)
 	}
 	return done
+}
+
+// appliedIDs are the numbers of the feedback the reply says was applied,
+// as typed, read like doneIDs.
+func appliedIDs(p grammar.Log) []int64 {
+	out := make([]int64, len(p.Applied))
+	for i, id := range p.Applied {
+		out[i] = int64(id)
+	}
+	return out
 }
 
 // isTopicEmail reports an email of talking points: its subject starts with
@@ -622,7 +656,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	// (decisions, actions…) is logged as such. An email that answers
 	// nothing of leadup's adds talking points only: it proves less than a
 	// reply token does, so it never decides, assigns or closes anything.
-	done := doneIDs(parsed)
+	done, applied := doneIDs(parsed), appliedIDs(parsed)
 	for _, it := range toItems(parsed, cfg.Location) {
 		if it.Kind == meetinglog.Note || m == nil {
 			it = meetinglog.Item{Kind: meetinglog.Point, Text: it.Text, Source: it.Source}
@@ -630,7 +664,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 		items = append(items, it)
 	}
 	if m == nil {
-		done = nil
+		done, applied = nil, nil
 	}
 	if len(items) == 0 && subject != "" {
 		items = append(items, meetinglog.Item{Kind: meetinglog.Point, Text: subject, Source: oneLine(msg.Subject)})
@@ -642,7 +676,7 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: key, Boss: boss, Subject: msg.Subject, Received: when},
 		Items: items, Done: done, Answers: res.Answers.ID,
-	})
+	}, applied)
 	if err != nil || res.Outcome == Duplicate {
 		return res, err
 	}

@@ -2,6 +2,7 @@ package meetinglog
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
@@ -12,12 +13,18 @@ import (
 const ClosedLookback = 14 * 24 * time.Hour
 
 // Carryover is what a meeting with a boss brings forward from the log: the
-// open action items, what was closed since the previous meeting, what was
-// logged for the last meeting with a log ("last time": its decisions,
-// feedback and notes), and the talking points not yet raised.
+// open action items, the feedback from the boss not yet applied, what was
+// closed since the previous meeting, what was logged for the last meeting
+// with a log ("last time": its decisions, feedback and notes), and the
+// talking points not yet raised that go to this meeting (PointsFor).
 type Carryover struct {
-	Open        []Item
-	ClosedSince []Item
+	Open []Item
+	// OpenFeedback is all the boss's feedback not yet applied, from any
+	// meeting, oldest first: it stays in every brief until the user
+	// replies "applied 4". LastFeedback leaves it out, so that no feedback
+	// shows twice.
+	OpenFeedback []Item
+	ClosedSince  []Item
 	// Last is the meeting "last time" is from (see LastTime); its Key is ""
 	// if there is none. LastDecisions, LastFeedback and LastNotes were
 	// logged for it.
@@ -50,6 +57,12 @@ type Reader interface {
 	// OpenTalkingPoints returns the talking points for boss not yet
 	// raised, oldest first.
 	OpenTalkingPoints(ctx context.Context, boss string) ([]Item, error)
+	// MeetingsAhead returns the active meetings with boss that start at or
+	// after from, earliest first: where the talking points go (PointsFor).
+	MeetingsAhead(ctx context.Context, boss string, from time.Time) ([]meeting.Meeting, error)
+	// OpenFeedback returns the feedback from boss not yet applied, oldest
+	// first.
+	OpenFeedback(ctx context.Context, boss string) ([]Item, error)
 }
 
 // CarryOver gathers what the meeting m brings forward, as of now.
@@ -64,6 +77,9 @@ func CarryOver(ctx context.Context, r Reader, m meeting.Meeting, now time.Time) 
 	var c Carryover
 	var err error
 	if c.Open, err = r.OpenActions(ctx, m.Boss); err != nil {
+		return c, err
+	}
+	if c.OpenFeedback, err = r.OpenFeedback(ctx, m.Boss); err != nil {
 		return c, err
 	}
 	since := now.Add(-ClosedLookback)
@@ -88,11 +104,12 @@ func CarryOver(ctx context.Context, r Reader, m meeting.Meeting, now time.Time) 
 				return c, err
 			}
 		}
+		c.LastFeedback = Without(c.LastFeedback, c.OpenFeedback)
 	}
 	if c.ClosedSince, err = r.ClosedActionsSince(ctx, m.Boss, since); err != nil {
 		return c, err
 	}
-	if c.TalkingPoints, err = r.OpenTalkingPoints(ctx, m.Boss); err != nil {
+	if c.TalkingPoints, err = PointsFor(ctx, r, m, now); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -122,10 +139,6 @@ func LastTime(ctx context.Context, r Reader, m meeting.Meeting) (meeting.Meeting
 	return r.LastLogged(ctx, m.Boss, m.Event.Start, false)
 }
 
-// RaisedAt is when the talking points queued for a meeting count as raised:
-// a reply about the meeting closes those queued before it started.
-func RaisedAt(m meeting.Meeting) time.Time { return m.Event.Start }
-
 // Ahead returns items as they count for a meeting still ahead when: notes
 // about it are things to raise there, talking points. The slice is changed
 // in place.
@@ -139,4 +152,28 @@ func Ahead(items []Item, m meeting.Meeting, when time.Time) []Item {
 		}
 	}
 	return items
+}
+
+// Without returns the items of items that are not in drop (by row, or by
+// number when a row is unknown), in order: last time's feedback without
+// the feedback still open, which the brief shows on its own.
+func Without(items, drop []Item) []Item {
+	if len(items) == 0 || len(drop) == 0 {
+		return items
+	}
+	out := make([]Item, 0, len(items))
+	for _, it := range items {
+		if !slices.ContainsFunc(drop, func(d Item) bool { return sameItem(it, d) }) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// sameItem reports whether a and b are one item of the log.
+func sameItem(a, b Item) bool {
+	if a.Row != 0 && b.Row != 0 {
+		return a.Row == b.Row
+	}
+	return a.ID != 0 && a.ID == b.ID
 }

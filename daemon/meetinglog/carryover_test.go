@@ -18,6 +18,8 @@ type reader struct {
 	last1on1 *meeting.Meeting
 	lastAny  *meeting.Meeting
 	closed   time.Time // the since ClosedActionsSince was asked for
+	// feedback is the open feedback, from any meeting.
+	feedback []meetinglog.Item
 }
 
 func (r *reader) OpenActions(context.Context, string) ([]meetinglog.Item, error) {
@@ -48,6 +50,14 @@ func (r *reader) MeetingItems(_ context.Context, key string, kind meetinglog.Kin
 
 func (r *reader) ClosedActionsSince(_ context.Context, _ string, since time.Time) ([]meetinglog.Item, error) {
 	r.closed = since
+	return nil, nil
+}
+
+func (r *reader) OpenFeedback(context.Context, string) ([]meetinglog.Item, error) {
+	return r.feedback, nil
+}
+
+func (r *reader) MeetingsAhead(context.Context, string, time.Time) ([]meeting.Meeting, error) {
 	return nil, nil
 }
 
@@ -90,6 +100,49 @@ func TestCarryOver(t *testing.T) {
 	if c.Last.Key != "" || c.LastDecisions != nil || c.LastNotes != nil || !r.closed.Equal(now.Add(-meetinglog.ClosedLookback)) {
 		t.Errorf("CarryOver() with no earlier meeting: last %q, decisions %+v, notes %+v, closed since %v; want none, none, none, %v",
 			c.Last.Key, c.LastDecisions, c.LastNotes, r.closed, now.Add(-meetinglog.ClosedLookback))
+	}
+}
+
+// TestCarryOverFeedback: open feedback from any meeting is carried over
+// until applied, and last time's feedback leaves out what is still open,
+// so that no feedback shows twice.
+func TestCarryOverFeedback(t *testing.T) {
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	m := meeting.Meeting{Key: "cal/next", Boss: "Dana", OneOnOne: true, Event: calendar.Event{Start: now.Add(time.Hour), End: now.Add(2 * time.Hour)}}
+	logged := meeting.Meeting{Key: "cal/logged", Boss: "Dana", OneOnOne: true, Event: calendar.Event{Start: now.Add(-24 * time.Hour)}}
+	old := meetinglog.Item{ID: 4, Row: 40, MeetingKey: "cal/older", Kind: meetinglog.Feedback, Text: "Lead with the risks"}
+	// MeetingItems gives last time's feedback the number 2: open too.
+	last := meetinglog.Item{ID: 2, MeetingKey: logged.Key, Kind: meetinglog.Feedback, Text: "feedback"}
+	r := &reader{last1on1: &logged, feedback: []meetinglog.Item{old, last}}
+	c, err := meetinglog.CarryOver(context.Background(), r, m, now)
+	if err != nil {
+		t.Fatalf("CarryOver() = %v", err)
+	}
+	if len(c.OpenFeedback) != 2 || c.OpenFeedback[0].ID != 4 || c.OpenFeedback[1].ID != 2 {
+		t.Errorf("CarryOver() open feedback %+v; want 4 and 2", c.OpenFeedback)
+	}
+	if len(c.LastFeedback) != 0 {
+		t.Errorf("CarryOver() last feedback %+v; want none: it is open, and shown as such", c.LastFeedback)
+	}
+	r.feedback = []meetinglog.Item{old}
+	if c, err = meetinglog.CarryOver(context.Background(), r, m, now); err != nil {
+		t.Fatalf("CarryOver() = %v", err)
+	}
+	if len(c.LastFeedback) != 1 || c.LastFeedback[0].ID != 2 {
+		t.Errorf("CarryOver() last feedback %+v; want 2, applied since", c.LastFeedback)
+	}
+}
+
+func TestWithout(t *testing.T) {
+	a := meetinglog.Item{ID: 1, Row: 10}
+	b := meetinglog.Item{ID: 2, Row: 20}
+	c := meetinglog.Item{ID: 3} // no row: by number
+	got := meetinglog.Without([]meetinglog.Item{a, b, c}, []meetinglog.Item{{ID: 99, Row: 20}, {ID: 3}})
+	if len(got) != 1 || got[0].ID != 1 {
+		t.Errorf("Without() = %+v, want item 1 alone", got)
+	}
+	if got := meetinglog.Without([]meetinglog.Item{{}}, []meetinglog.Item{{}}); len(got) != 1 {
+		t.Errorf("Without(unnumbered) = %+v: an item with neither row nor number is never dropped", got)
 	}
 }
 

@@ -95,15 +95,11 @@ type Reply struct {
 type Record struct {
 	Reply Reply
 	Items []Item  // new items
-	Done  []int64 // numbers of action items to close
+	Done  []int64 // numbers of action items to close, or of talking points raised
 	// Answers is the store's id of the leadup email the reply answers (0
 	// for none). An email written before items were numbered showed row
 	// ids, so the numbers in a reply to it are read as those.
 	Answers int64
-	// PointsRaisedBefore, when set, marks done the boss's talking points
-	// queued before it: they were raised at the meeting the reply is about
-	// (see RaisedAt).
-	PointsRaisedBefore time.Time
 	// Fixes correct items logged earlier (a reply to a confirmation).
 	Fixes []Fix
 	// Confirmation, when set, composes the email that confirms what was
@@ -116,10 +112,17 @@ type Record struct {
 // Logged is what recording a Record did.
 type Logged struct {
 	Items         []Item  // the new items, with their numbers
-	Closed        []int64 // numbers of the action items closed
+	Closed        []int64 // numbers of the action items closed and talking points raised
 	AlreadyClosed []int64 // numbers of the "done" action items of this boss closed before
 	NotFound      []int64 // "done" numbers, as typed, that are no action item with this boss
-	Fixed         []Fixed // the fixes, in order, applied or not
+	// Applied are the numbers of the feedback the reply closed, by
+	// "applied 4" or "done 4"; AlreadyApplied those of this boss's
+	// feedback closed before; NotFeedback the "applied" numbers, as typed,
+	// that are no feedback from this boss (see Applied).
+	Applied        []int64
+	AlreadyApplied []int64
+	NotFeedback    []int64
+	Fixed          []Fixed // the fixes, in order, applied or not
 	// Confirmed reports that a confirmation was queued with the reply.
 	Confirmed bool
 }

@@ -40,8 +40,15 @@ type ConfirmData struct {
 	Closed        []meetinglog.Item // action items the reply closed
 	AlreadyClosed []meetinglog.Item // "done" numbers of action items closed earlier
 	NotFound      []int64           // "done" numbers that matched no action item
-	Fixes         []Fix             // corrections, in order
-	Unplaced      []string          // lines it could not make sense of
+	// Applied is the feedback the reply closed ("applied 4", or "done 4"
+	// on feedback), AlreadyApplied the feedback it named that was applied
+	// earlier, and NotFeedback the "applied" numbers that are no feedback
+	// from the boss.
+	Applied        []meetinglog.Item
+	AlreadyApplied []meetinglog.Item
+	NotFeedback    []int64
+	Fixes          []Fix    // corrections, in order
+	Unplaced       []string // lines it could not make sense of
 	// Dropped is how many items past the limit of one email were not
 	// logged, and Limit that limit.
 	Dropped, Limit int
@@ -61,7 +68,7 @@ type Fix struct {
 
 // Nothing reports whether the reply logged, closed and fixed nothing.
 func (d ConfirmData) Nothing() bool {
-	return len(d.Decisions)+len(d.Actions)+len(d.Feedback)+len(d.Notes)+len(d.Topics)+len(d.Guessed)+len(d.Closed)+len(d.Fixes) == 0
+	return len(d.Decisions)+len(d.Actions)+len(d.Feedback)+len(d.Notes)+len(d.Topics)+len(d.Guessed)+len(d.Closed)+len(d.Applied)+len(d.Fixes) == 0
 }
 
 // Written reports whether any item was logged as written.
@@ -87,7 +94,7 @@ func (r *Renderer) Confirm(d ConfirmData) (Rendered, error) {
 	if d.Kind == "" {
 		d.Kind = ConfirmLogged
 	}
-	for _, list := range []*[]meetinglog.Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Guessed, &d.Closed, &d.AlreadyClosed} {
+	for _, list := range []*[]meetinglog.Item{&d.Decisions, &d.Actions, &d.Feedback, &d.Notes, &d.Topics, &d.Guessed, &d.Closed, &d.AlreadyClosed, &d.Applied, &d.AlreadyApplied} {
 		*list = prepItems(*list, d.Boss, loc, byCreated)
 	}
 	fixes := make([]Fix, 0, len(d.Fixes))
@@ -134,7 +141,10 @@ func SampleConfirm(now time.Time) ConfirmData {
 		Closed:        []meetinglog.Item{{ID: 12, Kind: meetinglog.Action, Owner: "me", Text: "Send Dana the Q1 headcount plan draft", Created: at.AddDate(0, 0, -24), Done: at}},
 		AlreadyClosed: []meetinglog.Item{{ID: 9, Kind: meetinglog.Action, Owner: "me", Text: "Book the offsite venue", Created: at.AddDate(0, 0, -30), Done: at.AddDate(0, 0, -6)}},
 		NotFound:      []int64{21},
-		Unplaced:      []string{"done"},
+		Applied: []meetinglog.Item{{ID: 7, Kind: meetinglog.Feedback, Owner: "boss", Text: "Bring two options and a recommendation with each problem",
+			Created: at.AddDate(0, 0, -35), Done: at}},
+		NotFeedback: []int64{12},
+		Unplaced:    []string{"done"},
 	}
 }
 

@@ -45,6 +45,10 @@ type DigestBoss struct {
 	Closed []meetinglog.Item
 	// Decisions are the decisions with this boss logged in the week.
 	Decisions []meetinglog.Item
+	// Feedback is all the feedback from this boss, applied or not, oldest
+	// first: what it asks of updates shapes the status update (see
+	// StatusUpdate.Asks), and keeps shaping it once applied.
+	Feedback []meetinglog.Item
 	// Meetings (the boss's part of DigestData.Meetings) and Update are
 	// worked out by Digest; what the caller sets is replaced.
 	Meetings []Meeting
@@ -64,10 +68,19 @@ type DigestBoss struct {
 //     "blocked", "waiting on", "waiting for", "on hold" or "stuck";
 //   - Late: the other open items past their due date, which are at risk;
 //   - InProgress: the rest of the open items.
+//
+// The boss's feedback about updates shapes it (updateRules): "lead with
+// the risks" puts what is blocked or late first, "bottom line first" a
+// one-line summary on top, "keep it shorter" cuts each part to a few
+// items. Templates show the parts in order with Parts, the summary with
+// Headline, and tell the user which feedback was followed with Asked.
 type StatusUpdate struct {
 	Done, InProgress, Blocked, Late, Needed []meetinglog.Item
 	// Meetings are the meetings with the boss in the coming week.
 	Meetings []Meeting
+	// Asks are the boss's asks the update follows, in the order of
+	// updateRules, each with the feedback that made it.
+	Asks []AppliedAsk
 }
 
 // blockedText finds the words that mark an item as stuck.
@@ -180,6 +193,7 @@ func (r *Renderer) Digest(d DigestData) (Rendered, error) {
 		b.Open = prepItems(b.Open, b.Boss, loc, byDue)
 		b.Closed = prepItems(b.Closed, b.Boss, loc, byDone)
 		b.Decisions = prepItems(b.Decisions, b.Boss, loc, byCreated)
+		b.Feedback = prepItems(b.Feedback, b.Boss, loc, byCreated)
 		b.Meetings = nil
 		for _, m := range ms {
 			if m.Boss.Name == b.Boss.Name {
@@ -196,7 +210,7 @@ func (r *Renderer) Digest(d DigestData) (Rendered, error) {
 // statusUpdate sorts a boss's prepared items into a StatusUpdate (see its
 // rule), keeping their order.
 func statusUpdate(now time.Time, b DigestBoss) StatusUpdate {
-	u := StatusUpdate{Meetings: b.Meetings}
+	u := StatusUpdate{Meetings: b.Meetings, Asks: asksOf(b.Feedback)}
 	for _, it := range b.Closed {
 		if it.Owner != "boss" {
 			u.Done = append(u.Done, it)
@@ -282,6 +296,10 @@ func SampleDigest(now time.Time) DigestData {
 						Created: due.Add(-3 * day)},
 					{ID: 23, Kind: meetinglog.Decision, Text: "Move the EU cut-over to two weeknight windows",
 						Created: due.Add(-3 * day)},
+				},
+				Feedback: []meetinglog.Item{
+					{ID: 13, Kind: meetinglog.Feedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
+						Created: due.Add(-10 * day)},
 				},
 			},
 			{Boss: sam},

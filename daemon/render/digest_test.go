@@ -93,6 +93,8 @@ func TestDigestSections(t *testing.T) {
 	oneBoss.Meetings = oneBoss.Meetings[:2]
 	onlyTheirs := emptyDigest(SampleDigest(now))
 	onlyTheirs.Bosses[0].Open = SampleDigest(now).Bosses[0].Open[1:2]
+	noFeedback := SampleDigest(now)
+	noFeedback.Bosses[0].Feedback = nil
 	tests := []struct {
 		name    string
 		data    DigestData
@@ -101,11 +103,14 @@ func TestDigestSections(t *testing.T) {
 	}{
 		{"full", SampleDigest(now), []string{"Your week with Dana and Sam, Fri 20 Nov to Fri 27 Nov.", "NEXT WEEK", "WITH DANA",
 			"Open, overdue first:\n- [12] ", "(you, 3 days overdue)", "Done this week:", "Decided this week:",
-			"STATUS UPDATE FOR DANA", "Hi Dana,", "Done:\n- ", "In progress:\n- ", "Blocked or at risk:\n- ", "Need from you:\n- ",
+			"STATUS UPDATE FOR DANA", "Ordered as Dana asked: risks first and at most 3 items a part (feedback [13] ",
+			`reply "applied 13"`, "Hi Dana,", "Blocked or at risk:\n- ", "Need from you:\n- ", "Done:\n- ", "In progress:\n- ",
 			"Next week:\n- Our 1:1, Tue 1 Dec", "WITH SAM", "Nothing open, done or decided with Sam this week.",
 			"STATUS UPDATE FOR SAM", "Hi Sam,", "nothing open between us, and nothing blocked.", "Next week:\n- Our 1:1, Thu 3 Dec",
 			"leadup items done 12"},
 			[]string{"Intro me to Jordan in finance\n"}},
+		{"no feedback about updates", noFeedback, []string{"STATUS UPDATE FOR DANA", "Hi Dana,", "Done:\n- ", "In progress:\n- ",
+			"Blocked or at risk:\n- ", "Need from you:\n- ", "Next week:"}, []string{"Ordered as", "Bottom line:", "more\n"}},
 		{"one boss", oneBoss, []string{"Your week with Dana, ", "2 meetings next week", "STATUS UPDATE FOR DANA"}, []string{"Sam"}},
 		{"late", func() DigestData { d := SampleDigest(now); d.Late = true; d.Now = d.Due.Add(20 * time.Hour); return d }(),
 			[]string{"This digest is late: it was due Fri 27 Nov 16:00."}, nil},

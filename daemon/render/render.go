@@ -62,6 +62,13 @@ type Boss struct {
 	// possibly several lines.
 	Style      string
 	Priorities []string
+	// The working relationship, as configured (see config.Boss): the
+	// people they listen to, the 1:1 cadence agreed (0 when unset), and
+	// the autonomy and rhythm of updates agreed, in the user's words.
+	Stakeholders  []string
+	OneOnOneEvery time.Duration
+	Autonomy      string
+	Updates       string
 }
 
 // BriefData is what a prep brief is made from.
@@ -91,8 +98,27 @@ type BriefData struct {
 	LastDecisions []meetinglog.Item
 	LastFeedback  []meetinglog.Item
 	LastNotes     []meetinglog.Item
-	// TalkingPoints are the points queued since the last meeting.
+	// OpenFeedback is the feedback from this boss not yet applied, from
+	// any meeting, oldest first: each brief shows it, with its number and
+	// age, until the user replies "applied 4". Brief leaves it out of
+	// LastFeedback and Learned, so that no feedback shows twice.
+	OpenFeedback []meetinglog.Item
+	// TalkingPoints are the open talking points that go to this meeting
+	// (meetinglog.PointsFor): for a 1:1 those addressed to no other
+	// meeting, for a group meeting those addressed to it.
 	TalkingPoints []meetinglog.Item
+	// WorksBest is how the user works best, in their words (config [me]),
+	// "" when unset.
+	WorksBest string
+	// LastOneOnOne is the start of the last 1:1 with this boss before Now
+	// (one they did not decline), zero if none is stored. With
+	// Boss.OneOnOneEvery it tells whether the agreed cadence has slipped
+	// (see CadenceSlipped).
+	LastOneOnOne time.Time
+	// Learned is what the boss asked for or valued lately, from the log:
+	// their feedback and the decisions with them, newest first, at most
+	// two, none of them already under "last time".
+	Learned []meetinglog.Item
 }
 
 // FollowupData is what a follow-up template is made from.
@@ -103,6 +129,14 @@ type FollowupData struct {
 	// OpenItems are listed with their ids so that the user can reply
 	// "done 12".
 	OpenItems []meetinglog.Item
+	// TalkingPoints are the points that went to this meeting
+	// (meetinglog.PointsFor), listed with their numbers so that the user
+	// can reply "done 5" for each one raised; the others stay open and go
+	// on to the next meeting.
+	TalkingPoints []meetinglog.Item
+	// Agenda is the agenda of the meeting's description, entry by entry.
+	// Followup fills it in from Meeting.Description when it is nil.
+	Agenda []string
 }
 
 // Notice changes.
@@ -118,6 +152,20 @@ type NoticeData struct {
 	Now      time.Time
 	Change   string    // ChangeCancelled or ChangeMoved
 	OldStart time.Time // for ChangeMoved: the start the brief had
+	// Next is, for ChangeCancelled, the next meeting with this boss still
+	// on the calendar; nil if none is stored.
+	Next *Meeting
+	// Urgent are, for ChangeCancelled, what should not wait for Next: the
+	// user's open action items with this boss that are overdue or due
+	// soon, and the talking points that ask the boss for a decision (see
+	// UrgentItems).
+	Urgent []meetinglog.Item
+	// BriefDue is, for ChangeMoved, when the brief for the new time goes
+	// out, as the schedule plans it: at or before Now means with this
+	// notice; zero means no new brief comes (each lead time's brief is
+	// sent once). BriefLead is that brief's lead time.
+	BriefDue  time.Time
+	BriefLead time.Duration
 }
 
 // Rendered is one email, ready to be put into a MIME message.
@@ -197,7 +245,7 @@ func (r *Renderer) FollowupHeadings() []string { return slices.Clone(r.headings)
 // colon, in order, once.
 func (r *Renderer) followupHeadings() ([]string, error) {
 	d := SampleFollowup(time.Date(2026, time.November, 23, 8, 0, 0, 0, time.UTC))
-	d.OpenItems = nil
+	d.OpenItems, d.TalkingPoints, d.Agenda = nil, nil, []string{}
 	out, err := r.Followup(d)
 	if err != nil {
 		return nil, fmt.Errorf("read the follow-up's headings: %w", err)
@@ -254,7 +302,7 @@ func (r *Renderer) check() error {
 	declined.Meeting.BossDeclined = true
 	declined.Meeting.OneOnOne = false
 	declined.Meeting.BossLocation = nil
-	briefs := append([]BriefData{full, late, declined, emptyBrief(full)}, lastTimeSamples(full)...)
+	briefs := append([]BriefData{full, late, declined, emptyBrief(full), withSampleProfile(full)}, lastTimeSamples(full)...)
 	for _, d := range briefs {
 		if _, err := r.Brief(d); err != nil {
 			return fmt.Errorf("check brief with sample data: %w", err)
@@ -262,7 +310,7 @@ func (r *Renderer) check() error {
 	}
 	f := SampleFollowup(now)
 	noItems := f
-	noItems.OpenItems = nil
+	noItems.OpenItems, noItems.TalkingPoints, noItems.Meeting.Description = nil, nil, ""
 	for _, d := range []FollowupData{f, noItems} {
 		if _, err := r.Followup(d); err != nil {
 			return fmt.Errorf("check followup with sample data: %w", err)
@@ -271,7 +319,7 @@ func (r *Renderer) check() error {
 	moved := SampleNotice(now)
 	cancelled := moved
 	cancelled.Change = ChangeCancelled
-	for _, d := range []NoticeData{moved, cancelled} {
+	for _, d := range append([]NoticeData{moved, cancelled}, noticeSamples(now)...) {
 		if _, err := r.Notice(d); err != nil {
 			return fmt.Errorf("check notice with sample data: %w", err)
 		}
@@ -319,7 +367,7 @@ func emptyBrief(d BriefData) BriefData {
 	d.Meeting.BossLocation = nil
 	d.Boss.Style = ""
 	d.Boss.Priorities = nil
-	d.OpenItems, d.ClosedSince, d.LastDecisions, d.LastFeedback, d.TalkingPoints = nil, nil, nil, nil, nil
+	d.OpenItems, d.ClosedSince, d.LastDecisions, d.LastFeedback, d.TalkingPoints, d.OpenFeedback = nil, nil, nil, nil, nil, nil
 	d.LastMeeting, d.LastTitle, d.LastNotes = time.Time{}, "", nil
 	return d
 }
@@ -330,10 +378,12 @@ func (r *Renderer) Brief(d BriefData) (Rendered, error) {
 	d.Meeting = prepMeeting(d.Meeting, loc)
 	d.Boss = prepBoss(d.Boss)
 	d.Now = d.Now.In(loc)
+	d = prepFeedback(d, loc)
 	d = prepLast(d, loc)
 	d.OpenItems = prepItems(d.OpenItems, d.Boss, loc, byCreated)
 	d.ClosedSince = prepItems(d.ClosedSince, d.Boss, loc, byDone)
 	d.TalkingPoints = prepItems(d.TalkingPoints, d.Boss, loc, byCreated)
+	d = prepProfile(d, loc)
 	return r.render("brief", d)
 }
 
@@ -344,6 +394,10 @@ func (r *Renderer) Followup(d FollowupData) (Rendered, error) {
 	d.Boss = prepBoss(d.Boss)
 	d.Now = d.Now.In(loc)
 	d.OpenItems = prepItems(d.OpenItems, d.Boss, loc, byCreated)
+	d.TalkingPoints = prepItems(d.TalkingPoints, d.Boss, loc, byCreated)
+	if d.Agenda == nil {
+		d.Agenda = r.desc.agenda(d.Meeting.Description)
+	}
 	return r.render("followup", d)
 }
 
@@ -357,6 +411,7 @@ func (r *Renderer) Notice(d NoticeData) (Rendered, error) {
 		d.OldStart = d.OldStart.In(loc)
 	}
 	d.Change = strings.ToLower(strings.TrimSpace(d.Change))
+	d = prepNotice(d, loc)
 	return r.render("notice", d)
 }
 

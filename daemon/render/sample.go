@@ -92,13 +92,14 @@ func sampleOpen(now time.Time) []meetinglog.Item {
 
 // SampleBrief returns a realistic brief as of now, with every section
 // filled: a 1:1 on the next working day at 16:00, open items on both sides
-// (one overdue), results since last time, last week's decisions, feedback
-// and notes, talking points, and the boss's style and priorities.
+// (one overdue), feedback not yet applied, results since last time, last
+// week's decisions, feedback and notes, talking points, and the boss's
+// style and priorities.
 func SampleBrief(now time.Time) BriefData {
 	start := sampleStart(now)
 	day := 24 * time.Hour
 	last := start.Add(-7 * day)
-	return BriefData{
+	d := BriefData{
 		Meeting:      sampleMeeting(start),
 		Boss:         sampleBoss(),
 		Now:          now,
@@ -122,6 +123,8 @@ func SampleBrief(now time.Time) BriefData {
 		LastFeedback: []meetinglog.Item{
 			{ID: 13, Kind: meetinglog.Feedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
 				Created: last.Add(time.Hour)},
+			{ID: 8, Kind: meetinglog.Feedback, Owner: "boss", Text: "Good call pausing the rollout when the error rate rose",
+				Created: last.Add(time.Hour), Done: now.Add(-2 * day)},
 		},
 		LastNotes: sampleLastNotes(last),
 		TalkingPoints: []meetinglog.Item{
@@ -133,18 +136,22 @@ func SampleBrief(now time.Time) BriefData {
 				Created: now.Add(-2 * day)},
 		},
 	}
+	d.OpenFeedback = sampleOpenFeedback(now, d.LastFeedback[:1])
+	return d
 }
 
 // SampleFollowup returns a realistic follow-up: the sample 1:1 (on the
 // working day after now), as of five minutes after it ended, with the open
-// items of the sample brief.
+// items and talking points of the sample brief, and the agenda of its
+// description.
 func SampleFollowup(now time.Time) FollowupData {
 	m := sampleMeeting(sampleStart(now))
 	return FollowupData{
-		Meeting:   m,
-		Boss:      sampleBoss(),
-		Now:       m.End.Add(5 * time.Minute),
-		OpenItems: sampleOpen(now),
+		Meeting:       m,
+		Boss:          sampleBoss(),
+		Now:           m.End.Add(5 * time.Minute),
+		OpenItems:     sampleOpen(now),
+		TalkingPoints: SampleBrief(now).TalkingPoints,
 	}
 }
 

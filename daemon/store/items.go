@@ -164,3 +164,119 @@ func (s *Store) PreviousMeeting(ctx context.Context, boss string, before time.Ti
 	}
 	return m, true, nil
 }
+
+// OpenFeedback returns the feedback from boss not yet applied, oldest
+// first, from every meeting: it stays in each brief until the user says
+// it was applied.
+func (s *Store) OpenFeedback(ctx context.Context, boss string) ([]meetinglog.Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'feedback' AND done_at IS NULL ORDER BY created_at, id`, boss)
+}
+
+// FeedbackReply is what a reply says about feedback from its boss: the
+// numbers it says were applied ("applied 4") and those it closes ("done
+// 4"), of which the ones that are feedback are applied too.
+type FeedbackReply struct {
+	MessageID string // the reply, recorded as what closed the feedback
+	Boss      string
+	// Answers is the leadup email the reply answers (0 for none): it says
+	// whether the numbers are row ids (see legacyNumbers).
+	Answers int64
+	Applied []int64
+	Done    []int64
+}
+
+// ApplyFeedback closes, in one transaction, the feedback from r.Boss that a
+// reply says was applied, recording when (done_at, as for an action) and
+// by which reply (closed_by, so that undoing the reply reopens it). It
+// returns what it did in the Applied, AlreadyApplied and NotFeedback fields
+// of a Logged, and the Done numbers that are not feedback from the boss,
+// for RecordReply to close as actions.
+//
+// It runs before RecordReply, in a transaction of its own, because
+// RecordReply closes actions only; the two are safe apart since applying
+// is idempotent: a reply processed again after a crash in between finds
+// its feedback applied already, and says so. A reply already recorded
+// returns ErrDuplicate and changes nothing.
+func (s *Store) ApplyFeedback(ctx context.Context, r FeedbackReply) (meetinglog.Logged, []int64, error) {
+	now := s.now()
+	var out meetinglog.Logged
+	var rest []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM replies WHERE message_id = ?`, r.MessageID).Scan(&exists); err != nil {
+			return fmt.Errorf("look up reply: %w", err)
+		}
+		if exists > 0 {
+			return ErrDuplicate
+		}
+		legacy, err := legacyNumbers(ctx, tx, r.Answers)
+		if err != nil {
+			return err
+		}
+		for _, n := range r.Applied {
+			st, number, err := closeItem(ctx, tx, meetinglog.Feedback, n, legacy, r.Boss, r.MessageID, now)
+			if err != nil {
+				return err
+			}
+			switch st {
+			case closedNow:
+				out.Applied = append(out.Applied, number)
+			case closedBefore:
+				out.AlreadyApplied = append(out.AlreadyApplied, number)
+			default:
+				out.NotFeedback = append(out.NotFeedback, n)
+			}
+		}
+		for _, n := range r.Done {
+			st, number, err := closeItem(ctx, tx, meetinglog.Feedback, n, legacy, r.Boss, r.MessageID, now)
+			if err != nil {
+				return err
+			}
+			switch st {
+			case closedNow:
+				out.Applied = append(out.Applied, number)
+			case closedBefore:
+				out.AlreadyApplied = append(out.AlreadyApplied, number)
+			default:
+				rest = append(rest, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return meetinglog.Logged{}, nil, fmt.Errorf("apply feedback of reply %s: %w", r.MessageID, err)
+	}
+	return out, rest, nil
+}
+
+// ApplyItems closes feedback by number, of any boss, as "leadup items
+// applied 4" does: applied are the numbers closed now, notFeedback those
+// that are no open feedback.
+func (s *Store) ApplyItems(ctx context.Context, numbers []int64) (applied, notFeedback []int64, err error) {
+	now := s.now()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for _, n := range numbers {
+			st, _, err := closeItem(ctx, tx, meetinglog.Feedback, n, false, "", "", now)
+			if err != nil {
+				return err
+			}
+			if st == closedNow {
+				applied = append(applied, n)
+			} else {
+				notFeedback = append(notFeedback, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply feedback: %w", err)
+	}
+	return applied, notFeedback, nil
+}
+
+// Feedback returns all the feedback from boss, applied or not, oldest
+// first: what the boss asked of the user's updates, which the weekly
+// status update keeps following once applied.
+func (s *Store) Feedback(ctx context.Context, boss string) ([]meetinglog.Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'feedback' ORDER BY created_at, id`, boss)
+}

@@ -16,8 +16,9 @@ import (
 var ErrDuplicate = errors.New("reply already processed")
 
 // RecordReply stores a reply and what it logged, in one transaction: the
-// new items (numbered), the action items it closes, the talking points
-// raised, and the fixes to earlier items. A reply already recorded returns ErrDuplicate and
+// new items (numbered), the action items it closes, the talking points it
+// says were raised ("done 5" on a point's number: they are in Closed), and
+// the fixes to earlier items. A reply already recorded returns ErrDuplicate and
 // changes nothing.
 func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error) {
 	now := s.now()
@@ -58,7 +59,12 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 			out.Items = append(out.Items, it)
 		}
 		for _, n := range rec.Done {
-			st, number, err := closeAction(ctx, tx, n, legacy, r.Boss, r.MessageID, now)
+			st, number, err := closeItem(ctx, tx, meetinglog.Action, n, legacy, r.Boss, r.MessageID, now)
+			if err == nil && st == notFound {
+				// "done 5" on a talking point: it was raised. One the reply
+				// leaves alone stays open for the next meeting.
+				st, number, err = closeItem(ctx, tx, meetinglog.Point, n, legacy, r.Boss, r.MessageID, now)
+			}
 			if err != nil {
 				return err
 			}
@@ -71,12 +77,9 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 				out.NotFound = append(out.NotFound, n)
 			}
 		}
-		if !rec.PointsRaisedBefore.IsZero() {
-			if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE boss = ? AND kind = 'point'
-				AND done_at IS NULL AND created_at < ?`, now.Unix(), r.MessageID, r.Boss, rec.PointsRaisedBefore.Unix()); err != nil {
-				return fmt.Errorf("close raised talking points: %w", err)
-			}
-		}
+		// A talking point is raised only by a "done" on its number (above),
+		// so that a reply that does not mention one leaves it for the next
+		// meeting.
 		if rec.Confirmation != nil {
 			if m, ok := rec.Confirmation(out); ok {
 				var err error
@@ -97,7 +100,7 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 type closeState int
 
 const (
-	notAnAction  closeState = iota // no action item with that number (and boss)
+	notFound     closeState = iota // no item of that kind with that number (and boss)
 	closedNow                      // open, and now closed
 	closedBefore                   // already closed
 )
@@ -131,12 +134,13 @@ func byNumber(legacy bool) string {
 	return `number = ?`
 }
 
-// closeAction closes the action item numbered n (its row id if legacy) of
-// boss ("" for any boss), recording the reply that closed it ("" for none),
-// and returns the item's number.
-func closeAction(ctx context.Context, tx *sql.Tx, n int64, legacy bool, boss, by string, now time.Time) (closeState, int64, error) {
-	q := `SELECT id, coalesce(number, 0), done_at IS NOT NULL FROM items WHERE ` + byNumber(legacy) + ` AND kind = 'action'`
-	args := []any{n}
+// closeItem closes the item of kind numbered n (its row id if legacy) of
+// boss ("" for any boss): an action done, feedback applied, a talking point
+// raised. It records the reply that closed it (by; "" for none) and
+// returns the item's number.
+func closeItem(ctx context.Context, tx *sql.Tx, kind meetinglog.Kind, n int64, legacy bool, boss, by string, now time.Time) (closeState, int64, error) {
+	q := `SELECT id, coalesce(number, 0), done_at IS NOT NULL FROM items WHERE ` + byNumber(legacy) + ` AND kind = ?`
+	args := []any{n, string(kind)}
 	if boss != "" {
 		q += ` AND boss = ?`
 		args = append(args, boss)
@@ -145,9 +149,9 @@ func closeAction(ctx context.Context, tx *sql.Tx, n int64, legacy bool, boss, by
 	var done bool
 	switch err := tx.QueryRowContext(ctx, q, args...).Scan(&row, &number, &done); {
 	case errors.Is(err, sql.ErrNoRows):
-		return notAnAction, 0, nil
+		return notFound, 0, nil
 	case err != nil:
-		return notAnAction, 0, fmt.Errorf("close item %d: %w", n, err)
+		return notFound, 0, fmt.Errorf("close %s %d: %w", kind, n, err)
 	case done:
 		return closedBefore, number, nil
 	}
@@ -156,7 +160,7 @@ func closeAction(ctx context.Context, tx *sql.Tx, n int64, legacy bool, boss, by
 		closedBy = by
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE items SET done_at = ?, closed_by = ? WHERE id = ?`, now.Unix(), closedBy, row); err != nil {
-		return notAnAction, 0, fmt.Errorf("close item %d: %w", n, err)
+		return notFound, 0, fmt.Errorf("close %s %d: %w", kind, n, err)
 	}
 	return closedNow, number, nil
 }
@@ -166,7 +170,7 @@ func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, notFou
 	now := s.now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, n := range numbers {
-			st, _, err := closeAction(ctx, tx, n, false, "", "", now)
+			st, _, err := closeItem(ctx, tx, meetinglog.Action, n, false, "", "", now)
 			if err != nil {
 				return err
 			}

@@ -88,6 +88,7 @@ type testCase struct {
 //	note? "text"                "?" after the kind: inferred
 //	source "line"               the Source of the item or fix above
 //	done 3 4 5                  ids closed
+//	applied 4 6                 ids of feedback acted on
 //	unplaced "line"             a line shown back
 //	fix 7 owner boss            a correction: owner NAME, due DATE|none,
 //	fix undo-reply              kind KIND, text "TEXT", undo, undo-reply
@@ -152,7 +153,7 @@ func readCases(path string) ([]testCase, error) {
 		return nil, err
 	}
 	for _, c := range cases {
-		if c.reply == "" && c.want.Items == nil && c.want.Done == nil {
+		if c.reply == "" && c.want.Items == nil && c.want.Done == nil && c.want.Applied == nil {
 			return nil, fmt.Errorf("%s:%d: case %q has no reply or no \"--- want\"", path, c.line, c.name)
 		}
 	}
@@ -217,13 +218,17 @@ func (c *testCase) expect(line string) error {
 			return fmt.Errorf("source before any item")
 		}
 		return nil
-	case "done":
+	case "done", "applied":
+		to := &c.want.Done
+		if kind == "applied" {
+			to = &c.want.Applied
+		}
 		for f := range strings.FieldsSeq(rest) {
 			id, err := strconv.Atoi(f)
 			if err != nil {
 				return err
 			}
-			c.want.Done = append(c.want.Done, id)
+			*to = append(*to, id)
 		}
 	case "unplaced":
 		s, err := quoted(rest)

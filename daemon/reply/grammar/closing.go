@@ -12,13 +12,26 @@ const maxRange = 50
 
 // doneWords close open items, in the seven languages, folded.
 var doneWords = set(
-	"done", "closed", "close", "finished", "complete", "completed", "✅", "✔", "☑", "✓",
+	"done", "closed", "close", "finished", "complete", "completed", "raised", "✅", "✔", "☑", "✓",
 	"erledigt", "fertig", "abgeschlossen", "geschlossen",
 	"fait", "faite", "termine", "terminee", "fini", "finie",
 	"hecho", "terminado", "terminada", "cerrado", "cerrada", "completado",
 	"fatto", "fatta", "finito", "finita", "completato", "chiuso", "chiusa",
 	"klaar", "gedaan", "afgerond", "gesloten",
 	"feito", "feita", "concluido", "concluida", "pronto", "fechado", "fechada",
+)
+
+// appliedWords say that feedback was acted on ("applied 4"), in the seven
+// languages, folded: they close a feedback item the way doneWords close an
+// action. Single words only, past participles, so that "we applied 2
+// changes" stays text (followsIDs) and "apply 4" is no claim it was.
+var appliedWords = set(
+	"applied", "addressed", "actioned",
+	"umgesetzt", "angewendet", "angewandt", "beherzigt", "beruecksichtigt", "berucksichtigt",
+	"applique", "appliquee", "appliques", "appliquees",
+	"aplicado", "aplicada", "aplicados", "aplicadas",
+	"applicato", "applicata", "applicati", "applicate",
+	"toegepast", "verwerkt", "opgevolgd",
 )
 
 // doneLinks may stand between the ids and the word that closes them:
@@ -41,25 +54,37 @@ const (
 	badClosing             // looks like a closing but its ids cannot be read ("done 3-500")
 )
 
+// closingWord reports whether word key closes items, and whether it says
+// feedback was applied rather than an item done.
+func closingWord(key string) (ok, applied bool) {
+	if appliedWords[key] {
+		return true, true
+	}
+	return doneWords[key], false
+}
+
 // closing reads a sentence that closes open items: "done 12", "done #12",
 // "Done: 12, 14", "done 3 and 5", "done 3-5", "closed #4", "finished 4",
 // "✅ 2", "fait 4", "#12 done", "3 done", "12 erledigt", "#12 is done", also
-// inside a longer sentence ("also, done 3 – sent it yesterday"). The ids
-// are appended to out. ws is scratch space.
-func closing(s string, ws *words, out []int) ([]int, closeStatus) {
+// inside a longer sentence ("also, done 3 – sent it yesterday"); and the
+// same with a word of appliedWords ("applied 4", "✅ applied 4", "4
+// umgesetzt"), for which applied is true. The ids are appended to out. ws
+// is scratch space.
+func closing(s string, ws *words, out []int) (ids []int, st closeStatus, applied bool) {
 	if !hasDigit(s) {
-		return out, noClosing
+		return out, noClosing, false
 	}
 	ws.read(s)
 	n := len(ws.w)
 	// "done 12": a closing word, then the ids.
 	for i := 0; i < n; i++ {
-		if !doneWords[ws.key(i)] || negations[ws.key(i-1)] {
+		ok, ap := closingWord(ws.key(i))
+		if !ok || negations[ws.key(i-1)] {
 			continue
 		}
 		ids, end, st := readIDs(s, skipDash(s, ws.w[i].end), out)
 		if st != noClosing && followsIDs(s, end) {
-			return ids, st
+			return ids, st, ap
 		}
 	}
 	// "12 done": ids at the start of the sentence, or after a "#" anywhere,
@@ -83,11 +108,14 @@ func closing(s string, ws *words, out []int) ([]int, closeStatus) {
 		for k := 0; k < 2 && j < n && doneLinks[ws.key(j)]; k++ {
 			j++
 		}
-		if j < n && doneWords[ws.key(j)] && followsIDs(s, ws.w[j].end) {
-			return ids, st
+		if j == n {
+			continue
+		}
+		if ok, ap := closingWord(ws.key(j)); ok && followsIDs(s, ws.w[j].end) {
+			return ids, st, ap
 		}
 	}
-	return out, noClosing
+	return out, noClosing, false
 }
 
 // skipDash skips spaces and one ":" or dash after a closing word: "done:
@@ -240,30 +268,40 @@ func followsIDs(s string, end int) bool {
 }
 
 // isBareDone reports a closing that names no item it can read: "done",
-// "Done.", "done ✅", "erledigt", "✅", "done #", "done 1234567890123".
+// "Done.", "done ✅", "erledigt", "✅", "done #", "done 1234567890123",
+// "Applied", "✅ applied".
 func isBareDone(s string) bool {
+	ok, _ := bareClosing(s)
+	return ok
+}
+
+// bareClosing is isBareDone, and whether the closing says feedback was
+// applied ("Applied", "✅ applied", "umgesetzt").
+func bareClosing(s string) (ok, applied bool) {
 	if len(s) > 80 {
-		return false
+		return false, false
 	}
 	found := false
 	words := 0
 	for f := range strings.FieldsSeq(s) {
 		words++
 		if words > 4 {
-			return false
+			return false, false
 		}
 		k := fold(strings.Trim(f, ".,;:!?()"))
 		switch {
+		case appliedWords[k]:
+			found, applied = true, true
 		case doneWords[k]:
 			found = true
 		case words == 1:
-			return false
+			return false, false
 		case strings.Trim(k, "#:-–,&0123456789") == "", !hasAlnum(k):
 		default:
-			return false
+			return false, false
 		}
 	}
-	return found
+	return found, found && applied
 }
 
 func hasDigit(s string) bool {

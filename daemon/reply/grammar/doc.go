@@ -21,11 +21,12 @@
 // date. Before any heading, each sentence is sorted by its wording, in
 // seven languages ("Dana will send…", "we agreed…", "she wants…", "ask
 // about … next week"), and is a note when its wording says nothing clear:
-// such items are marked Inferred. "done 12" closes item 12 anywhere; a
-// closing such as "Thanks," ends the reply.
+// such items are marked Inferred. "done 12" closes item 12 anywhere, and
+// "applied 4" says feedback 4 was acted on (Log.Applied); a closing such
+// as "Thanks," ends the reply.
 //
 // The files: parse.go reads lines and files items; headings.go knows the
 // headings; infer.go sorts a sentence with the phrases of phrases.go, over
-// the words of words.go; closing.go reads "done 12"; correct.go reads
-// corrections; due.go and the dates files read due dates.
+// the words of words.go; closing.go reads "done 12" and "applied 4";
+// correct.go reads corrections; due.go and the dates files read due dates.
 package grammar

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,9 +68,9 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		seen := map[int]bool{}
-		for _, id := range l.Done {
+		for _, id := range append(slices.Clone(l.Done), l.Applied...) {
 			if seen[id] {
-				t.Errorf("Parse(%q): Done = %v repeats %d", text, l.Done, id)
+				t.Errorf("Parse(%q): Done %v and Applied %v repeat %d", text, l.Done, l.Applied, id)
 			}
 			seen[id] = true
 		}

@@ -227,7 +227,7 @@ func (p *parser) person(name string, handle bool) string {
 func notOwner(f string) bool {
 	switch f {
 	case "note", "fyi", "re", "todo", "update", "idea", "question", "q", "a",
-		"ps", "nb", "due", "done", "reminder", "status":
+		"ps", "nb", "due", "done", "applied", "reminder", "status":
 		return true
 	}
 	return false

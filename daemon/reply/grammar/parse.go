@@ -89,6 +89,10 @@ type Log struct {
 	// Items are the entries in the order they were written.
 	Items []Item
 	Done  []int // ids of open items the user closed, in order, each once
+	// Applied are the ids of feedback the user says they acted on
+	// ("applied 4"), in order, each once; an id is in Done or Applied,
+	// whichever the reply says first.
+	Applied []int
 	// Unplaced holds lines Parse could not make sense of, as typed, for the
 	// confirmation email to show back: "done" without a number, an owner
 	// with no task ("Jordan:"), a due date with no task.
@@ -314,8 +318,8 @@ func (p *parser) content(t, line string, indent, lastOpen int) {
 		// The follow-up's list of open items, quoted back: "[12] Send Dana
 		// the plan (you, 4 days overdue)", maybe with "done" after it.
 		p.flush()
-		if isBareDone(rest) {
-			p.close(id)
+		if ok, applied := bareClosing(rest); ok {
+			p.closeAs(applied, id)
 		} else {
 			p.lastOpen = id
 		}
@@ -340,11 +344,12 @@ func (p *parser) content(t, line string, indent, lastOpen int) {
 		p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
 	}
 	body = rest
-	if isBareDone(body) {
+	if ok, applied := bareClosing(body); ok {
 		p.flush()
 		if lastOpen > 0 {
-			// "Done" under "[12] Send Dana the plan".
-			p.close(lastOpen)
+			// "Done" under "[12] Send Dana the plan", "Applied" under
+			// "[4] Lead with the risks".
+			p.closeAs(applied, lastOpen)
 		} else {
 			p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
 		}
@@ -394,11 +399,11 @@ func (p *parser) closings(body string) (rest string, bad bool) {
 	dropped := false
 	for _, sp := range p.spans {
 		s := body[sp.a:sp.b]
-		ids, st := closing(strings.TrimRight(s, ".!?… "), &p.ws, p.ids[:0])
+		ids, st, applied := closing(strings.TrimRight(s, ".!?… "), &p.ws, p.ids[:0])
 		p.ids = ids
 		switch {
 		case st == closes:
-			p.close(ids...)
+			p.closeAs(applied, ids...)
 		case st == badClosing:
 			bad = true
 		case len(p.spans) > 1 && isClosing(strings.TrimSpace(s)):
@@ -419,10 +424,19 @@ func (p *parser) closings(body string) (rest string, bad bool) {
 }
 
 // close records ids as closed, each once.
-func (p *parser) close(ids ...int) {
+func (p *parser) close(ids ...int) { p.closeAs(false, ids...) }
+
+// closeAs records ids as closed ("done 12") or, if applied, as feedback
+// acted on ("applied 4"), each once.
+func (p *parser) closeAs(applied bool, ids ...int) {
 	for _, id := range ids {
-		if !p.seen[id] {
-			p.seen[id] = true
+		if p.seen[id] {
+			continue
+		}
+		p.seen[id] = true
+		if applied {
+			p.log.Applied = append(p.log.Applied, id)
+		} else {
 			p.log.Done = append(p.log.Done, id)
 		}
 	}
