@@ -53,6 +53,8 @@ type parseJSON struct {
 	Notes     []string     `json:"notes"`
 	Topics    []string     `json:"topics"`
 	Done      []int        `json:"done"`
+	// Applied are the numbers of feedback marked applied ("applied 4").
+	Applied []int `json:"applied"`
 	// Items are all of the above but Done, in the order written, each
 	// with the line it came from and whether its kind or owner was
 	// guessed from the wording.
@@ -145,6 +147,9 @@ func runParseReply(e *env, args []string, withConfig bool) int {
 		Feedback: nonNil(p.Texts(grammar.Feedback)), Notes: nonNil(p.Texts(grammar.Note)), Topics: nonNil(p.Texts(grammar.Topic)), Done: p.Done}
 	if out.Done == nil {
 		out.Done = []int{}
+	}
+	if out.Applied = p.Applied; out.Applied == nil {
+		out.Applied = []int{}
 	}
 	out.Items, out.Unplaced = []parsedItemJSON{}, nonNil(p.Unplaced)
 	for _, it := range p.Items {

@@ -20,7 +20,7 @@ const sampleReply = "From: Sam <me@example.com>\r\nTo: leadup@example.com\r\nSub
 	"Date: Tue, 24 Nov 2026 18:20:00 +0100\r\nMessage-ID: <r1@mail.example.com>\r\n" +
 	"Content-Type: text/plain; charset=utf-8\r\n\r\n" +
 	"Decisions:\r\n- Ship on March 3\r\n\r\nAction items:\r\n- Dana: intro me to Jordan by Friday\r\n- send the deck\r\n\r\n" +
-	"done 12\r\n\r\nThanks,\r\nSam\r\n\r\nOn Tue, 24 Nov 2026 at 17:05, leadup <leadup@example.com> wrote:\r\n> Decisions:\r\n> -\r\n"
+	"done 12\r\napplied 7\r\n\r\nThanks,\r\nSam\r\n\r\nOn Tue, 24 Nov 2026 at 17:05, leadup <leadup@example.com> wrote:\r\n> Decisions:\r\n> -\r\n"
 
 func TestParseReply(t *testing.T) {
 	srv := googletest.NewServer()
@@ -42,6 +42,7 @@ func TestParseReply(t *testing.T) {
 		} `json:"actions"`
 		Feedback, Notes, Topics []string
 		Done                    []int `json:"done"`
+		Applied                 []int `json:"applied"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
@@ -51,6 +52,9 @@ func TestParseReply(t *testing.T) {
 	}
 	if a := got.Actions[0]; a.Owner != "boss" || a.Due == nil || *a.Due != "2026-11-27" || a.Text != "intro me to Jordan" {
 		t.Errorf("first action = %+v, want Dana's, due 2026-11-27", a)
+	}
+	if len(got.Applied) != 1 || got.Applied[0] != 7 {
+		t.Errorf("applied = %v, want [7]", got.Applied)
 	}
 	if got.Feedback == nil || got.Notes == nil || got.Topics == nil {
 		t.Error("empty lists must be [] in JSON, not null")

@@ -165,24 +165,29 @@ func closeItem(ctx context.Context, tx *sql.Tx, kind meetinglog.Kind, n int64, l
 	return closedNow, number, nil
 }
 
-// CloseItems closes open action items by number, of any boss.
-func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, notFound []int64, err error) {
+// CloseItems closes open action items, and raises talking points, by
+// number, of any boss: `leadup items done`.
+func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, missing []int64, err error) {
 	now := s.now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, n := range numbers {
 			st, _, err := closeItem(ctx, tx, meetinglog.Action, n, false, "", "", now)
+			if err == nil && st == notFound {
+				// A talking point's number: it was raised.
+				st, _, err = closeItem(ctx, tx, meetinglog.Point, n, false, "", "", now)
+			}
 			if err != nil {
 				return err
 			}
 			if st == closedNow {
 				closed = append(closed, n)
 			} else {
-				notFound = append(notFound, n)
+				missing = append(missing, n)
 			}
 		}
 		return nil
 	})
-	return closed, notFound, err
+	return closed, missing, err
 }
 
 // ReplySeen reports whether a reply with this Message-ID was processed.
