@@ -657,9 +657,15 @@ func (in *Ingester) logTopics(ctx context.Context, msg *reply.Message, res Resul
 	// nothing of leadup's adds talking points only: it proves less than a
 	// reply token does, so it never decides, assigns or closes anything.
 	done, applied := doneIDs(parsed), appliedIDs(parsed)
+	// A subject addressed to a meeting ("topic: [roadmap review] …")
+	// addresses the points in the body too, unless one names its own.
+	tag, _ := meetinglog.PointTag(subject)
 	for _, it := range toItems(parsed, cfg.Location) {
 		if it.Kind == meetinglog.Note || m == nil {
 			it = meetinglog.Item{Kind: meetinglog.Point, Text: it.Text, Source: it.Source}
+		}
+		if own, _ := meetinglog.PointTag(it.Text); it.Kind == meetinglog.Point && tag != "" && own == "" {
+			it.Text = "[" + tag + "] " + it.Text
 		}
 		items = append(items, it)
 	}

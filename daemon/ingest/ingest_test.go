@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -258,6 +259,20 @@ func TestTalkingPointsByEmail(t *testing.T) {
 	}
 	if res.Meeting != "google:primary/next" {
 		t.Errorf("points are for meeting %q, want the next one", res.Meeting)
+	}
+	// A subject addressed to a meeting addresses the body's points too,
+	// unless one names its own.
+	res, err = fx.in.Ingest(ctx, email("me@example.com", topic, "topic: [roadmap review] Q3 scope", "", "t3@mail.example.com",
+		"- hiring plan\n- [all hands] offsite dates\n"))
+	if err != nil || res.Outcome != ingest.Topics {
+		t.Fatalf("addressed topic email = %+v, %v", res, err)
+	}
+	var texts []string
+	for _, it := range res.Logged.Items {
+		texts = append(texts, it.Text)
+	}
+	if want := []string{"[roadmap review] Q3 scope", "[roadmap review] hiring plan", "[all hands] offsite dates"}; !slices.Equal(texts, want) {
+		t.Errorf("addressed points = %q, want %q", texts, want)
 	}
 }
 
