@@ -99,7 +99,7 @@ func TestTalkingPointsNeverLost(t *testing.T) {
 	has("the 1:1's follow-up", text(schedule.FollowupJob(first, 5*time.Minute)), []string{
 		"On the agenda: Budget; Hiring plan.",
 		"- [1] Hiring plan (raised? reply \"done 1\")",
-		"- [3] Send the runbook (you; done?)",
+		"- [3] Send the runbook (you; done or new date?)",
 	}, []string{"Q3 scope"})
 
 	// The reply to the follow-up says nothing of the points.

@@ -442,6 +442,8 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
 		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed),
+		// "7 due Fri": the new date the follow-up asks of an open item.
+		Fixes:   toFixes(parsed.Corrections, msg.MessageID, in.o.Config.Location),
 		Answers: res.Answers.ID,
 	}, appliedIDs(parsed))
 	if err != nil || res.Outcome == Duplicate {

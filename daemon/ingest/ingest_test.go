@@ -341,3 +341,25 @@ func TestItemCap(t *testing.T) {
 		t.Errorf("the confirmation should know of the 50 left out: %+v", c)
 	}
 }
+
+// The follow-up asks "new date?" of each open item: "7 due Friday" in a
+// reply to it moves the item's date, and logs nothing else; any other
+// correction there is an ordinary line.
+func TestNewDateInReplyToFollowup(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	body := fmt.Sprintf("%d due Friday\n", fx.open)
+	raw := email("me@example.com", "me+leadup-"+fx.token+"@example.com", "Re: Follow-up: 1:1 with Dana",
+		"leadup.followup."+fx.token+"@example.com", "nd1@mail.example.com", body)
+	res, err := fx.in.Ingest(ctx, raw)
+	if err != nil || res.Outcome != ingest.Logged {
+		t.Fatalf("Ingest() = %+v, %v; want logged", res, err)
+	}
+	if len(res.Logged.Items) != 0 || len(res.Logged.Fixed) != 1 || res.Logged.Fixed[0].Problem != "" {
+		t.Fatalf("logged %+v, fixed %+v; want only the new date", res.Logged.Items, res.Logged.Fixed)
+	}
+	items, err := fx.st.ListItems(ctx, store.ItemQuery{Kinds: []meetinglog.Kind{meetinglog.Action}})
+	if err != nil || len(items) != 1 || items[0].Due.Weekday() != time.Friday {
+		t.Errorf("items = %+v, %v; want the open item due on Friday", items, err)
+	}
+}

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -295,6 +296,22 @@ func (p *parser) line(line string) bool {
 	return true
 }
 
+// newDate reads a new due date for an open item in a reply that is not to
+// a confirmation: the follow-up asks "new date?" of each open item, and
+// "7 due Fri" is the answer. Any other correction ("7 owner Dana") is left
+// to the line's ordinary reading there, and reports false.
+func (p *parser) newDate(body, source string) bool {
+	before := len(p.log.Corrections)
+	if p.correction(body, source) == corrected {
+		added := p.log.Corrections[before:]
+		if !slices.ContainsFunc(added, func(c Correction) bool { return c.Op != SetDue }) {
+			return true
+		}
+	}
+	p.log.Corrections = p.log.Corrections[:before]
+	return false
+}
+
 // content reads a line, or the text after a heading's colon, that is not a
 // heading: a correction, a template leftover, a closing of open items, a
 // new item or the continuation of the item above. line is the whole line
@@ -313,6 +330,9 @@ func (p *parser) content(t, line string, indent, lastOpen int) {
 			p.log.Unplaced = append(p.log.Unplaced, oneLine(line))
 			return
 		}
+	} else if p.newDate(body, oneLine(line)) {
+		p.flush()
+		return
 	}
 	if id, rest, ok := openItem(t); ok {
 		// The follow-up's list of open items, quoted back: "[12] Send Dana
