@@ -267,9 +267,12 @@ func TestLeadupAgainstRealMailServers(t *testing.T) {
 	if ct := textPart(t, confirm.Raw); !strings.Contains(ct, "Send Blake the e2e plan") {
 		t.Errorf("confirmation lacks the action item:\n%s", ct)
 	}
+	// leadup items lists the open action item, and the feedback to act on;
+	// nothing of the quoted original.
 	items := w.items(t)
-	if len(items) != 1 || items[0].Text != "Send Blake the e2e plan" || items[0].Boss != "Blake Boss" {
-		t.Errorf("leadup items = %+v, want the action item from the reply", items)
+	if len(items) != 2 || items[0].Text != "Send Blake the e2e plan" || items[0].Boss != "Blake Boss" ||
+		items[1].Text != "Lead with the numbers" {
+		t.Errorf("leadup items = %+v, want the action item and the feedback from the reply", items)
 	}
 
 	// The next 1:1's brief carries the open item, and the decision and

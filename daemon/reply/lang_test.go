@@ -289,6 +289,8 @@ func TestReplyShapes(t *testing.T) {
 		{"attribution indented by a space", "Thanks\n On Mar 8, 2012 9:59 AM, \"Dana\" <\ndana@contoso.com> wrote:\n\n>  x", "Thanks"},
 		{"attribution without a colon", "ok\n\nOn Wed, 14 Nov 2018 08:14:43 -0200 Dana Reyes <dana@contoso.com> wrote\n\nHow did your 1:1 go?", "ok"},
 		{"old Gmail date and address above a quote", "ok\n2011/4/7 Dana Reyes <dana@contoso.com>\n\n>  x", "ok"},
+		{"a bare attribution above a quote", "Feedback:\n- Lead with the numbers\n\nOn Sun, leadup wrote:\n> Decisions:", "Feedback:\n- Lead with the numbers"},
+		{"a bare attribution without a quote is the user's", "ok\nOn Sunday, Dana wrote:\nplease check", "ok\nOn Sunday, Dana wrote:\nplease check"},
 		{"old Gmail date and address without a quote is the user's", "ok\n2011/4/7 Dana Reyes <dana@contoso.com>\nmore", "ok\n2011/4/7 Dana Reyes <dana@contoso.com>\nmore"},
 		{"bottom-posted under an unmarked original", "On Tue, 24 Nov 2026 at 17:05, leadup <leadup@example.com> wrote:\nHow did your 1:1 go?\n\nship it", "How did your 1:1 go?\n\nship it"},
 		{"text between quotes is kept", "Hi,\nOn Tue, 24 Nov 2026 at 17:05, Dana <dana@contoso.com> wrote:\n> q1\n\na1\n\n> q2\n\na2", "Hi,\n\na1\n\na2"},

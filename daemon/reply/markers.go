@@ -168,8 +168,12 @@ func isAttribution(s string) (ok, needQuote bool) {
 		switch {
 		case dashed:
 			return true, false
+		case colon && evidence:
+			return true, false
 		case colon:
-			return evidence, false
+			// "On Sun, leadup wrote:": no date or address to go by, so
+			// only right above a quote.
+			return opener, true
 		default: // "On Wed, 14 Nov 2018 08:14:43 -0200 Dana <dana@…> wrote"
 			return opener && (at || clock), false
 		}
