@@ -53,6 +53,9 @@ type Store interface {
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
+	// BriefsSent returns how many briefs with boss were sent or are on
+	// their way: it rotates the opening's coaching prompt.
+	BriefsSent(ctx context.Context, boss string) (int, error)
 }
 
 // Options configure a Composer.
@@ -405,7 +408,7 @@ func (c *Composer) briefData(ctx context.Context, j schedule.Job, rm render.Meet
 	}
 	d.LastDecisions, d.LastFeedback, d.LastNotes = co.LastDecisions, co.LastFeedback, co.LastNotes
 	d.OpenFeedback = co.OpenFeedback
-	return d, nil
+	return d, c.opening(ctx, j.Meeting.Boss, &d)
 }
 
 // followupData gathers a follow-up: the meeting, its talking points (those

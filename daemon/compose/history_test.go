@@ -98,7 +98,7 @@ func TestBriefsRememberPerBoss(t *testing.T) {
 		if j := strings.Index(section, "\nTALKING POINTS"); j >= 0 {
 			section = section[:j]
 		}
-		if j := strings.Index(section, "\nBEFORE YOU GO IN"); j >= 0 {
+		if j := strings.Index(section, "\n\nAnything to raise?"); j >= 0 {
 			section = section[:j]
 		}
 		return strings.TrimSpace(section)

@@ -30,7 +30,8 @@
 // lead to a look-alike host. A
 // digest's bosses come with their meetings of the week ahead and their
 // StatusUpdate worked out. A user's files may redefine any block of the
-// built-in ones: "item", "list", "meeting", "prompts", "notice-sentence",
+// built-in ones: "item", "list", "meeting", "prompts" (the brief's opening,
+// see BriefData.Opening), "notice-sentence",
 // "status-update", "status-update-tips", "page-start", "page-end",
 // "heading" and the rest.
 //

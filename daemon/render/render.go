@@ -119,6 +119,10 @@ type BriefData struct {
 	// their feedback and the decisions with them, newest first, at most
 	// two, none of them already under "last time".
 	Learned []meetinglog.Item
+	// BriefsSent is how many briefs with this boss went out (or are on
+	// their way) before this one. It rotates the opening's coaching
+	// prompt (see Opening), so that the next brief has another one.
+	BriefsSent int
 }
 
 // FollowupData is what a follow-up template is made from.
@@ -303,6 +307,7 @@ func (r *Renderer) check() error {
 	declined.Meeting.OneOnOne = false
 	declined.Meeting.BossLocation = nil
 	briefs := append([]BriefData{full, late, declined, emptyBrief(full), withSampleProfile(full)}, lastTimeSamples(full)...)
+	briefs = append(briefs, openingSamples(full)...)
 	for _, d := range briefs {
 		if _, err := r.Brief(d); err != nil {
 			return fmt.Errorf("check brief with sample data: %w", err)
@@ -356,7 +361,7 @@ func (r *Renderer) check() error {
 
 // emptyBrief returns d with every optional part left empty: nothing logged,
 // no description, attachments, place, links, other guests, style or
-// priorities. The brief made from it has only the meeting and the prompts.
+// priorities. The brief made from it has only the meeting and the opening.
 func emptyBrief(d BriefData) BriefData {
 	d.Meeting.Others = nil
 	d.Meeting.Place = ""

@@ -126,9 +126,9 @@ func TestGolden(t *testing.T) {
 func TestBriefSections(t *testing.T) {
 	r := newRenderer(t)
 	now := fixedNow(t)
-	sections := []string{"THE MEETING", "From the invitation:", "Attached:", "FOLLOW-THROUGH", "Yours:",
+	sections := []string{"YOUR OPENING", "THE MEETING", "From the invitation:", "Attached:", "FOLLOW-THROUGH", "Yours:",
 		"Dana's:", "Others:", "Done since last time", "LAST TIME", "Decided:", "Feedback:", "TALKING POINTS",
-		"HOW DANA LIKES TO WORK", "Priorities:", "Style:", "BEFORE YOU GO IN"}
+		"HOW DANA LIKES TO WORK", "Priorities:", "Style:"}
 	tests := []struct {
 		name    string
 		data    BriefData
@@ -136,7 +136,7 @@ func TestBriefSections(t *testing.T) {
 		absent  []string
 	}{
 		{"full", SampleBrief(now), sections, nil},
-		{"empty", emptyBrief(SampleBrief(now)), []string{"THE MEETING", "BEFORE YOU GO IN"}, sections[1:15]},
+		{"empty", emptyBrief(SampleBrief(now)), []string{"YOUR OPENING", "THE MEETING"}, sections[2:]},
 		{"only theirs", func() BriefData {
 			d := emptyBrief(SampleBrief(now))
 			d.OpenItems = owned("boss", sampleOpen(now))
@@ -352,7 +352,7 @@ func TestOverrides(t *testing.T) {
 				if !strings.Contains(got.HTML, "<li>ITEM Send Dana") {
 					t.Errorf("HTML does not use the user's item block")
 				}
-				if !strings.Contains(got.Text, "BEFORE YOU GO IN") {
+				if !strings.Contains(got.Text, "YOUR OPENING") {
 					t.Errorf("the rest of the built-in brief is gone")
 				}
 			},
