@@ -88,8 +88,8 @@ func (c *Composer) Confirmation(ctx context.Context, msg *reply.Message, res ing
 		return outbox.Message{}, false, err
 	}
 	d.AlreadyClosed = already
-	// Feedback applied by this reply was committed before it, by
-	// store.ApplyFeedback.
+	// The texts of what the reply closes or applies are read as they
+	// stand before its transaction commits: closing changes no text.
 	if d.Applied, err = c.store.ItemsByNumber(ctx, res.Logged.Applied); err != nil {
 		return outbox.Message{}, false, err
 	}

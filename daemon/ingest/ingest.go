@@ -93,10 +93,6 @@ type Store interface {
 	ReplySeen(ctx context.Context, messageID string) (bool, error)
 	ReplyByID(ctx context.Context, messageID string) (meetinglog.Reply, error)
 	RecordReply(ctx context.Context, rec meetinglog.Record) (meetinglog.Logged, error)
-	// ApplyFeedback closes the feedback a reply says was applied, before
-	// RecordReply records it; it returns the Done numbers that are no
-	// feedback, for RecordReply to close.
-	ApplyFeedback(ctx context.Context, r store.FeedbackReply) (meetinglog.Logged, []int64, error)
 	RecordIgnored(ctx context.Context, m store.IgnoredMail) error
 	Meetings(ctx context.Context, q store.Query) ([]meeting.Meeting, error)
 }
@@ -457,31 +453,13 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 // record stores what an email logged, with its confirmation queued in the
 // same transaction (unless [reply] confirm is off), and returns res with
 // what was logged, or as a Duplicate. applied are the numbers of the
-// feedback the email says was applied ("applied 4"): they, and the numbers
-// of rec.Done that are feedback ("done 4"), are closed first
-// (store.ApplyFeedback), and the confirmation says which.
+// feedback the email says was applied ("applied 4").
 func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, rec meetinglog.Record, applied []int64) (Result, error) {
-	var fb meetinglog.Logged
-	if len(applied)+len(rec.Done) > 0 {
-		var err error
-		fb, rec.Done, err = in.o.Store.ApplyFeedback(ctx, store.FeedbackReply{MessageID: rec.Reply.MessageID, Boss: rec.Reply.Boss,
-			Answers: rec.Answers, Applied: applied, Done: rec.Done})
-		if errors.Is(err, store.ErrDuplicate) {
-			res.Outcome = Duplicate
-			return res, nil
-		}
-		if err != nil {
-			return res, err
-		}
-	}
-	withFeedback := func(l meetinglog.Logged) meetinglog.Logged {
-		l.Applied, l.AlreadyApplied, l.NotFeedback = fb.Applied, fb.AlreadyApplied, fb.NotFeedback
-		return l
-	}
+	rec.Applied = applied
 	if in.o.Confirm != nil && in.o.Config.Reply.Confirm {
 		rec.Confirmation = func(l meetinglog.Logged) (outbox.Message, bool) {
 			r := res
-			r.Logged = withFeedback(l)
+			r.Logged = l
 			m, ok, err := in.o.Confirm.Confirmation(ctx, msg, r)
 			if err != nil {
 				// The log matters more than its confirmation.
@@ -504,7 +482,7 @@ func (in *Ingester) record(ctx context.Context, msg *reply.Message, res Result, 
 	if err != nil {
 		return res, err
 	}
-	res.Logged = withFeedback(logged)
+	res.Logged = logged
 	if logged.Confirmed {
 		in.o.Confirm.Queued()
 	}

@@ -94,8 +94,13 @@ type Reply struct {
 // transaction.
 type Record struct {
 	Reply Reply
-	Items []Item  // new items
-	Done  []int64 // numbers of action items to close, or of talking points raised
+	Items []Item // new items
+	// Done are the numbers the reply closes ("done 4"): action items done,
+	// feedback applied, talking points raised.
+	Done []int64
+	// Applied are the numbers of the feedback the reply says was applied
+	// ("applied 4").
+	Applied []int64
 	// Answers is the store's id of the leadup email the reply answers (0
 	// for none). An email written before items were numbered showed row
 	// ids, so the numbers in a reply to it are read as those.

@@ -41,18 +41,24 @@ func TestApplyFeedback(t *testing.T) {
 		t.Fatalf("OpenFeedback(Dana) = %+v, %v; want %d, %d, %d oldest first", open, err, risks, shorter, detail)
 	}
 
-	got, rest, err := s.ApplyFeedback(ctx, FeedbackReply{MessageID: "r1@x", Boss: "Dana",
-		Applied: []int64{risks, action, sams, 999}, Done: []int64{shorter, action}})
-	if err != nil {
-		t.Fatalf("ApplyFeedback() = %v", err)
+	reply := func(id string, rec meetinglog.Record) meetinglog.Logged {
+		t.Helper()
+		rec.Reply = meetinglog.Reply{MessageID: id, MeetingKey: m.Key, Boss: "Dana", Received: t0}
+		got, err := s.RecordReply(ctx, rec)
+		if err != nil {
+			t.Fatalf("RecordReply(%s) = %v", id, err)
+		}
+		return got
 	}
+	// One reply, one transaction: what it applies, and what it closes.
+	got := reply("r1@x", meetinglog.Record{Applied: []int64{risks, action, sams, 999}, Done: []int64{shorter, action}})
 	if !slices.Equal(got.Applied, []int64{risks, shorter}) || !slices.Equal(got.NotFeedback, []int64{action, sams, 999}) ||
 		len(got.AlreadyApplied) != 0 {
-		t.Errorf("ApplyFeedback() applied %v, already %v, not feedback %v; want %d and %d applied, %d, %d and 999 not feedback",
+		t.Errorf("RecordReply() applied %v, already %v, not feedback %v; want %d and %d applied, %d, %d and 999 not feedback",
 			got.Applied, got.AlreadyApplied, got.NotFeedback, risks, shorter, action, sams)
 	}
-	if !slices.Equal(rest, []int64{action}) {
-		t.Errorf("ApplyFeedback() left %v to close as actions, want [%d]", rest, action)
+	if !slices.Equal(got.Closed, []int64{action}) {
+		t.Errorf("RecordReply() closed %v, want the action %d", got.Closed, action)
 	}
 	applied, _ := s.ItemsByNumber(ctx, []int64{risks})
 	if len(applied) != 1 || !applied[0].Done.Equal(t0) {
@@ -61,19 +67,18 @@ func TestApplyFeedback(t *testing.T) {
 	if open, _ := s.OpenFeedback(ctx, "Dana"); len(open) != 1 || open[0].ID != detail {
 		t.Errorf("OpenFeedback(Dana) after applying = %+v, want %d alone", open, detail)
 	}
-
-	// The reply is recorded; a second pass of it changes nothing.
-	if _, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r1@x", MeetingKey: m.Key, Boss: "Dana", Received: t0}}); err != nil {
-		t.Fatalf("RecordReply() = %v", err)
+	// The same reply again changes nothing.
+	if _, err := s.RecordReply(ctx, meetinglog.Record{Reply: meetinglog.Reply{MessageID: "r1@x", Boss: "Dana"}, Applied: []int64{detail}}); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("RecordReply() of a recorded reply = %v, want ErrDuplicate", err)
 	}
-	if _, _, err := s.ApplyFeedback(ctx, FeedbackReply{MessageID: "r1@x", Boss: "Dana", Applied: []int64{detail}}); !errors.Is(err, ErrDuplicate) {
-		t.Errorf("ApplyFeedback() for a recorded reply = %v, want ErrDuplicate", err)
+	if open, _ := s.OpenFeedback(ctx, "Dana"); len(open) != 1 {
+		t.Errorf("a duplicate reply applied feedback: %+v", open)
 	}
 
 	// Applied again, by another reply: said so.
-	again, _, err := s.ApplyFeedback(ctx, FeedbackReply{MessageID: "r2@x", Boss: "Dana", Applied: []int64{risks}})
-	if err != nil || !slices.Equal(again.AlreadyApplied, []int64{risks}) || len(again.Applied) != 0 {
-		t.Errorf("ApplyFeedback(applied %d again) = %+v, %v; want it already applied", risks, again, err)
+	again := reply("r2@x", meetinglog.Record{Applied: []int64{risks}})
+	if !slices.Equal(again.AlreadyApplied, []int64{risks}) || len(again.Applied) != 0 {
+		t.Errorf("applied %d again = %+v; want it already applied", risks, again)
 	}
 
 	// Undoing the first reply reopens what it applied.

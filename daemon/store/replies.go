@@ -58,8 +58,34 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 			}
 			out.Items = append(out.Items, it)
 		}
+		applied := func(st closeState, number int64) bool {
+			switch st {
+			case closedNow:
+				out.Applied = append(out.Applied, number)
+			case closedBefore:
+				out.AlreadyApplied = append(out.AlreadyApplied, number)
+			default:
+				return false
+			}
+			return true
+		}
+		for _, n := range rec.Applied {
+			st, number, err := closeItem(ctx, tx, meetinglog.Feedback, n, legacy, r.Boss, r.MessageID, now)
+			if err != nil {
+				return err
+			}
+			if !applied(st, number) {
+				out.NotFeedback = append(out.NotFeedback, n)
+			}
+		}
 		for _, n := range rec.Done {
 			st, number, err := closeItem(ctx, tx, meetinglog.Action, n, legacy, r.Boss, r.MessageID, now)
+			if err == nil && st == notFound {
+				// "done 4" on feedback: it was applied.
+				if st, number, err = closeItem(ctx, tx, meetinglog.Feedback, n, legacy, r.Boss, r.MessageID, now); err == nil && applied(st, number) {
+					continue
+				}
+			}
 			if err == nil && st == notFound {
 				// "done 5" on a talking point: it was raised. One the reply
 				// leaves alone stays open for the next meeting.
