@@ -86,19 +86,20 @@ var itemRef = regexp.MustCompile(`(?i)(?:#|\[|\bitems?\s+)(\d+)\b`)
 // "waiting on item 15"). The log records no dependencies, so the user's
 // own words are the only sure sign; a shared word or a later due date
 // would flag too many.
-func holdsUp(theirs meetinglog.Item, mine []meetinglog.Item) bool {
-	if theirs.ID == 0 {
-		return false
-	}
-	want := strconv.FormatInt(theirs.ID, 10)
+func holdsUp(theirs meetinglog.Item, named map[string]bool) bool {
+	return theirs.ID != 0 && named[strconv.FormatInt(theirs.ID, 10)]
+}
+
+// namedNumbers returns the item numbers my items name ("after #15"), read
+// once for all of the boss's items.
+func namedNumbers(mine []meetinglog.Item) map[string]bool {
+	named := make(map[string]bool)
 	for _, it := range mine {
 		for _, m := range itemRef.FindAllStringSubmatch(it.Text, -1) {
-			if m[1] == want {
-				return true
-			}
+			named[m[1]] = true
 		}
 	}
-	return false
+	return named
 }
 
 // situation is what the coaching prompts are chosen on.
@@ -173,6 +174,15 @@ var feedbackWord = regexp.MustCompile(`(?i)\bfeedback\b`)
 // the facts: two consecutive briefs with the boss differ whenever more
 // than one prompt fits both.
 func (d BriefData) Opening() Opening {
+	if d.opening != nil {
+		return *d.opening
+	}
+	return d.makeOpening()
+}
+
+// makeOpening works out the opening; Renderer.Brief does it once per brief,
+// for both parts.
+func (d BriefData) makeOpening() Opening {
 	var o Opening
 	f := first(d.Boss.Name)
 	mine, theirs := owned("me", d.OpenItems), owned("boss", d.OpenItems)
@@ -211,8 +221,9 @@ func (d BriefData) Opening() Opening {
 	s.decision = len(o.Needs) > 0
 
 	var bossLate, held bool
+	named := namedNumbers(mine)
 	for _, it := range theirs {
-		l, h := overdue(d.Now, it), holdsUp(it, mine)
+		l, h := overdue(d.Now, it), holdsUp(it, named)
 		if l || h {
 			o.Help = append(o.Help, it)
 			bossLate, held = bossLate || l, held || h

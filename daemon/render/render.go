@@ -123,6 +123,8 @@ type BriefData struct {
 	// their way) before this one. It rotates the opening's coaching
 	// prompt (see Opening), so that the next brief has another one.
 	BriefsSent int
+	// opening is the Opening, worked out once by Renderer.Brief.
+	opening *Opening
 }
 
 // FollowupData is what a follow-up template is made from.
@@ -389,6 +391,8 @@ func (r *Renderer) Brief(d BriefData) (Rendered, error) {
 	d.ClosedSince = prepItems(d.ClosedSince, d.Boss, loc, byDone)
 	d.TalkingPoints = prepItems(d.TalkingPoints, d.Boss, loc, byCreated)
 	d = prepProfile(d, loc)
+	o := d.makeOpening()
+	d.opening = &o
 	return r.render("brief", d)
 }
 
