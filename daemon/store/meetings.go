@@ -302,10 +302,20 @@ func scanMeeting(r interface{ Scan(...any) error }) (meeting.Meeting, error) {
 // needs no more to plan, and loads a whole meeting only for a job that is
 // due), which keeps a plan over hundreds of meetings cheap.
 func (s *Store) MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeting, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined,
-		event_id, recurring_event_id, title, start_at, end_at FROM meetings WHERE end_at > ? ORDER BY start_at, key`, t.Unix())
+	ms, err := s.lightMeetings(ctx, `end_at > ?`, t.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
+	}
+	return ms, nil
+}
+
+// lightMeetings returns the meetings that match where, earliest first,
+// light: their Event has only its id, series id, title, start and end.
+func (s *Store) lightMeetings(ctx context.Context, where string, args ...any) ([]meeting.Meeting, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined,
+		event_id, recurring_event_id, title, start_at, end_at FROM meetings WHERE `+where+` ORDER BY start_at, key`, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []meeting.Meeting
@@ -314,13 +324,10 @@ func (s *Store) MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeti
 		var start, end int64
 		if err := rows.Scan(&m.Key, &m.Calendar, &m.Status, &m.Boss, &m.BossEmail, &m.OneOnOne, &m.BossDeclined,
 			&m.Event.ID, &m.Event.RecurringEventID, &m.Event.Title, &start, &end); err != nil {
-			return nil, fmt.Errorf("list meetings: %w", err)
+			return nil, err
 		}
 		m.Event.Start, m.Event.End = time.Unix(start, 0), time.Unix(end, 0)
 		out = append(out, m)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list meetings: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }
