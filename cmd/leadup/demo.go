@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -30,12 +31,17 @@ happens as it happens:
 
   1. a prep brief for your 1:1 with Dana arrives before the meeting;
   2. after the meeting, the follow-up arrives;
-  3. a sample reply is logged with "leadup ingest", and confirmed;
-  4. the brief for the next meeting with Dana carries what you promised.
+  3. a sample reply is logged with "leadup ingest", and leadup confirms
+     what it logged;
+  4. the brief for the next meeting with Dana carries what you promised;
+  5. Friday's weekly digest, with a status update for Dana, as it would
+     read now (the demo does not wait for Friday).
 
-It takes about a minute and a half, and leaves the workspace behind so you
-can open the emails (mutt -f DIR/Maildir) and run other commands on it
-(leadup status -config DIR/config.toml). Nothing leaves this machine.`,
+It takes about a minute and a half, and leaves the workspace behind: each
+email's HTML part as a file to open in a browser (DIR/html), the Maildir
+for any mail client that reads one (mutt -f DIR/Maildir), and a
+configuration to run other commands on (leadup status -config
+DIR/config.toml). Nothing leaves this machine.`,
 	setup: func(fs *flag.FlagSet) runFunc {
 		dir := fs.String("dir", "", "create the workspace in `DIR` (default: a new directory under $TMPDIR)")
 		speed := fs.Float64("speed", 1, "run the timeline `N` times faster")
@@ -44,7 +50,7 @@ can open the emails (mutt -f DIR/Maildir) and run other commands on it
 				fmt.Fprintln(e.stderr, "leadup: -speed: give a number from 1 to 50")
 				return exitConfig
 			}
-			d := &demo{env: e, speed: *speed, start: time.Now(), stopped: make(chan struct{})}
+			d := &demo{env: e, speed: *speed, start: time.Now(), stopped: make(chan struct{}), self: demoInvocation(os.Args[0])}
 			if err := d.run(ctx, *dir); err != nil {
 				fmt.Fprintf(e.stderr, "\nleadup demo: %v\n", err)
 				if d.dir != "" {
@@ -79,6 +85,9 @@ type demo struct {
 	start time.Time
 	dir   string
 	seen  map[string]bool // Maildir files already shown
+	html  []demoHTML      // the HTML parts written so far, in order
+	// self is how the closing hints name this program.
+	self string
 	// stopped is closed when the daemon has stopped, with runErr set.
 	stopped chan struct{}
 	runErr  error
@@ -135,6 +144,7 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
+	parent := ctx // outlives the daemon, for what runs after it stops
 	ctx, cancel := context.WithCancel(ctx)
 	go func() {
 		d.runErr = dm.Run(ctx)
@@ -147,22 +157,28 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	d.say("leadup is running (its log: leadup.log). The brief is due at %s.\n", oneOnOne.Add(-d.scaled(demoLead)).Format("15:04:05"))
 
 	// 1. The brief.
-	brief, err := d.await(ctx, "brief", oneOnOne.Add(-d.scaled(demoLead)))
+	brief, err := d.await(ctx, "brief", "Dana / Sam 1:1", oneOnOne.Add(-d.scaled(demoLead)),
+		"Why: a 1:1 goes best when you walk in with the agenda, what you owe, and a problem with a fix in hand.")
 	if err != nil {
 		return err
 	}
-	d.show(brief, "The prep brief for your 1:1 arrived, %s before the meeting:", d.scaled(demoLead))
+	if err := d.show(brief, "The prep brief for your 1:1 arrived, %s before the meeting:", d.scaled(demoLead)); err != nil {
+		return err
+	}
 	fmt.Fprintln(d.stdout, "  It puts on one page what ten minutes of scrambling would: the agenda, what you owe,\n"+
 		"  what Dana cares about and how she likes to hear it, and what to bring.")
 	fmt.Fprintln(d.stdout)
 
 	// 2. The follow-up.
 	end := oneOnOne.Add(d.scaled(demoLength))
-	followup, err := d.await(ctx, "followup", end.Add(d.scaled(demoAfter)))
+	followup, err := d.await(ctx, "followup", "Dana / Sam 1:1", end.Add(d.scaled(demoAfter)),
+		"Why: what was agreed is clearest right after the meeting; two lines now save a \"what did we decide?\" later.")
 	if err != nil {
 		return err
 	}
-	d.show(followup, "The meeting ended; the follow-up arrived:")
+	if err := d.show(followup, "The meeting ended; the follow-up arrived:"); err != nil {
+		return err
+	}
 	fmt.Fprintln(d.stdout, "  You answer it from your phone while it is fresh. leadup logs your reply.")
 	fmt.Fprintln(d.stdout)
 
@@ -180,10 +196,16 @@ func (d *demo) run(ctx context.Context, dir string) error {
 		return fmt.Errorf("leadup ingest: exit %d: %s", code, strings.TrimSpace(errOut.String()))
 	}
 	// ingest reports on standard error, for mail servers' logs.
-	fmt.Fprint(d.stdout, indentLines(strings.TrimSpace(errOut.String()), "  "), "\n")
-	if confirm, err := d.await(ctx, "confirm", time.Now()); err == nil {
-		d.say("leadup confirmed in the same thread what it logged: %q", confirm.subject)
-	} else {
+	// Its report names the meeting by the store's key; the demo names it
+	// as the user knows it, by title and time.
+	meetingName := strings.TrimPrefix(followup.subject, "Follow-up: ")
+	report := demoMeetingKey.ReplaceAllLiteralString(strings.TrimSpace(errOut.String()), "("+meetingName+")")
+	fmt.Fprint(d.stdout, indentLines(report, "  "), "\n")
+	confirm, err := d.await(ctx, "confirm", "", time.Now(), "")
+	if err != nil {
+		return err
+	}
+	if err := d.show(confirm, "leadup confirmed in the same thread what it logged, so that a wrong guess is fixed with one line:"); err != nil {
 		return err
 	}
 	d.say("$ leadup items -config %s", cfgPath)
@@ -194,26 +216,130 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	fmt.Fprint(d.stdout, indentLines(strings.TrimSpace(out.String()), "  "), "\n\n")
 
 	// 4. The next brief carries what was promised.
-	next, err := d.await(ctx, "brief", group.Add(-d.scaled(demoLead)))
+	next, err := d.await(ctx, "brief", "Q2 roadmap review", group.Add(-d.scaled(demoLead)),
+		"Why: bosses notice who keeps track of promises, theirs and yours; the next brief puts both in front of you.")
 	if err != nil {
 		return err
 	}
-	d.show(next, "The brief for the roadmap review with Dana carries what you owe her and what you wanted to raise:")
+	if err := d.show(next, "The brief for the roadmap review with Dana carries what you owe her and what you wanted to raise:"); err != nil {
+		return err
+	}
+	fmt.Fprintln(d.stdout)
 
 	cancel()
 	if <-d.stopped; d.runErr != nil {
 		return d.runErr
 	}
-	fmt.Fprintf(d.stdout, `
-Done in %s. Everything is still in %s:
-  mutt -f %s/Maildir                        read the emails (or open the files in Maildir/new)
-  go run ./cmd/leadup meetings -config %s/config.toml   the meetings with Dana that leadup found
-  go run ./cmd/leadup status -config %s/config.toml     what leadup plans next
-  go run ./cmd/leadup preview -kind digest -config %s/config.toml
-                                            Friday's weekly digest, with a status update for Dana
-Next: make your own config.toml from config.example.toml (README: Google setup, or an .ics address).
-`, time.Since(d.start).Round(time.Second), dir, dir, dir, dir, dir)
+
+	// 5. The digest goes out on Fridays; rather than wait, compose it from
+	// the demo's store as "leadup preview -kind digest" does.
+	if err := d.showDigest(parent, cfgPath); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(d.stdout, "\nDone in %s. Everything is still in %s.\n", time.Since(d.start).Round(time.Second), dir)
+	fmt.Fprintln(d.stdout, "Open the emails in a browser, as a mail program would show them:")
+	var files [][2]string
+	for _, h := range d.html {
+		files = append(files, [2]string{filepath.Join(dir, h.file), h.what})
+	}
+	printColumns(d.stdout, files)
+	fmt.Fprintf(d.stdout, "Or read them in any mail client that reads a Maildir (mutt -f %s), or ask leadup:\n", filepath.Join(dir, "Maildir"))
+	flagCfg := " -config " + shellQuote(cfgPath)
+	printColumns(d.stdout, [][2]string{
+		{d.self + " preview -next" + flagCfg, "the next brief, as text"},
+		{d.self + " preview -kind digest" + flagCfg, "Friday's digest as it stands"},
+		{d.self + " meetings" + flagCfg, "the meetings with Dana that leadup found"},
+		{d.self + " status" + flagCfg, "what leadup plans next"},
+	})
+	fmt.Fprintln(d.stdout, "Next: make your own config.toml from config.example.toml (README: Google setup, or an .ics address).")
 	return nil
+}
+
+// printColumns prints pairs as two aligned columns.
+func printColumns(w io.Writer, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, r[0], r[1])
+	}
+}
+
+// demoMeetingKey matches the store's key for a meeting of the demo's
+// calendar, in parentheses, as "leadup ingest" reports it.
+var demoMeetingKey = regexp.MustCompile(`\(ics:file:[^)]*\)`)
+
+// demoHTML is an email's HTML part, written to the workspace.
+type demoHTML struct {
+	file string // relative to the workspace
+	what string
+}
+
+// saveHTML writes an email's HTML part as html/NN-kind.html.
+func (d *demo) saveHTML(kind, what, html string) error {
+	if html == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Join(d.dir, "html"), 0o700); err != nil {
+		return err
+	}
+	name := filepath.Join("html", fmt.Sprintf("%02d-%s.html", len(d.html)+1, kind))
+	if err := os.WriteFile(filepath.Join(d.dir, name), []byte(html), 0o600); err != nil {
+		return fmt.Errorf("write the HTML part: %w", err)
+	}
+	d.html = append(d.html, demoHTML{file: name, what: what})
+	return nil
+}
+
+// showDigest prints the weekly digest as it would go out next, and writes
+// its HTML part. It runs after the daemon has stopped: preview opens the
+// store read-only.
+func (d *demo) showDigest(ctx context.Context, cfgPath string) error {
+	d.say("$ leadup preview -kind digest -config %s", cfgPath)
+	var text, html, errOut bytes.Buffer
+	if code := previewCommand.invoke(ctx, []string{"-kind", "digest", "-config", cfgPath}, &text, &errOut); code != exitOK {
+		return fmt.Errorf("leadup preview -kind digest: exit %d: %s", code, strings.TrimSpace(errOut.String()))
+	}
+	if code := previewCommand.invoke(ctx, []string{"-kind", "digest", "-format", "html", "-config", cfgPath}, &html, &errOut); code != exitOK {
+		return fmt.Errorf("leadup preview -kind digest -format html: exit %d: %s", code, strings.TrimSpace(errOut.String()))
+	}
+	subject, body, _ := strings.Cut(text.String(), "\n\n")
+	d.say("The weekly digest goes out on Fridays, so the demo does not wait for it. This is what Friday's would say,")
+	fmt.Fprintln(d.stdout, "  with what you logged today and a status update you can forward to Dana as it is:")
+	fmt.Fprintf(d.stdout, "  ┌ Friday's weekly digest (not sent)\n  │ %s\n  │\n%s\n  └\n", subject, indentLines(strings.TrimRight(body, "\r\n"), "  │ "))
+	return d.saveHTML("digest", "Friday's weekly digest (a preview, not sent)", html.String())
+}
+
+// demoInvocation is how the closing hints name the running program: the
+// path as invoked, or "go run ./cmd/leadup" for the throwaway binary that
+// "go run" builds (which is gone once the demo ends).
+func demoInvocation(arg0 string) string {
+	if arg0 == "" {
+		p, err := os.Executable()
+		if err != nil {
+			return "leadup"
+		}
+		arg0 = p
+	}
+	base := strings.TrimSuffix(filepath.Base(arg0), ".exe")
+	if !strings.HasSuffix(base, ".test") {
+		for _, el := range strings.Split(filepath.ToSlash(arg0), "/") {
+			if strings.HasPrefix(el, "go-build") {
+				return "go run ./cmd/leadup"
+			}
+		}
+	}
+	return shellQuote(arg0)
+}
+
+// shellQuote quotes s for a POSIX shell if it needs quoting.
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " \t'\"$&;|<>()*?[]{}`\\") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
 }
 
 // writeWorkspace writes the configuration and the calendar.
@@ -325,19 +451,24 @@ type demoMail struct {
 	subject string
 	kind    string // X-Leadup-Kind
 	text    string
+	html    string
 }
 
-// await waits for the next email of kind in the Maildir, expected at due.
-func (d *demo) await(ctx context.Context, kind string, due time.Time) (*demoMail, error) {
+// await waits for the next email of kind whose subject contains about, in
+// the Maildir, expected at due. While it waits, it shows why.
+func (d *demo) await(ctx context.Context, kind, about string, due time.Time, why string) (*demoMail, error) {
 	if wait := time.Until(due); wait > time.Second {
-		d.say("Waiting %s for the %s…", wait.Round(time.Second), kindName(kind))
+		d.say("Waiting %s for the %s.", wait.Round(time.Second), kindName(kind))
+		if why != "" {
+			fmt.Fprintf(d.stdout, "  %s\n", why)
+		}
 	}
 	deadline := time.NewTimer(time.Until(due) + demoStepTimeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		m, err := d.next(kind)
+		m, err := d.next(kind, about)
 		if err != nil || m != nil {
 			return m, err
 		}
@@ -353,8 +484,8 @@ func (d *demo) await(ctx context.Context, kind string, due time.Time) (*demoMail
 	}
 }
 
-// next returns the first email of kind not shown yet, or nil.
-func (d *demo) next(kind string) (*demoMail, error) {
+// next returns the first email of kind about a subject not shown yet, or nil.
+func (d *demo) next(kind, about string) (*demoMail, error) {
 	dir := filepath.Join(d.dir, "Maildir", "new")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -373,7 +504,7 @@ func (d *demo) next(kind string) (*demoMail, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m.kind == kind {
+		if m.kind == kind && strings.Contains(m.subject, about) {
 			d.seen[name] = true
 			return m, nil
 		}
@@ -402,23 +533,32 @@ func readDemoMail(path string) (*demoMail, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		if h, ok := part.Header.(*gomail.InlineHeader); ok {
-			if ct, _, _ := h.ContentType(); ct == "text/plain" && m.text == "" {
-				b, err := io.ReadAll(part.Body)
-				if err != nil {
-					return nil, err
-				}
-				m.text = string(b)
+			ct, _, _ := h.ContentType()
+			var into *string
+			switch {
+			case ct == "text/plain" && m.text == "":
+				into = &m.text
+			case ct == "text/html" && m.html == "":
+				into = &m.html
+			default:
+				continue
 			}
+			b, err := io.ReadAll(part.Body)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", path, err)
+			}
+			*into = string(b)
 		}
 	}
 	return m, nil
 }
 
-// show prints an email with a headline.
-func (d *demo) show(m *demoMail, format string, args ...any) {
+// show prints an email with a headline, and writes its HTML part.
+func (d *demo) show(m *demoMail, format string, args ...any) error {
 	d.say(format, args...)
 	rel, _ := filepath.Rel(d.dir, m.file)
 	fmt.Fprintf(d.stdout, "  ┌ %s\n  │ Subject: %s\n  │\n%s\n  └\n", rel, m.subject, indentLines(strings.TrimRight(m.text, "\r\n"), "  │ "))
+	return d.saveHTML(m.kind, m.subject, m.html)
 }
 
 func kindName(kind string) string {

@@ -20,11 +20,18 @@ func TestDemo(t *testing.T) {
 		"The prep brief for your 1:1 arrived",
 		"Subject: Prep: Dana / Sam 1:1, ",
 		"Bottom line first",
+		// While it waits, a line on why rather than silence.
+		"Waiting 2s for the follow-up.\n  Why: ",
 		"The meeting ended; the follow-up arrived:",
 		"Subject: Follow-up: Dana / Sam 1:1, ",
 		"$ leadup ingest -config " + dir + "/config.toml reply.eml",
-		"leadup: logged 5 items and closed 0, from the meeting with Dana Whitfield",
+		"leadup: logged 5 items and closed 0, from the meeting with Dana Whitfield (Dana / Sam 1:1, ",
+		// The confirmation, in full.
 		"leadup confirmed in the same thread what it logged",
+		"Subject: Re: Follow-up: Dana / Sam 1:1, ",
+		"Logged from your reply about Dana / Sam 1:1",
+		"- [1] Send Dana the revised cut-over plan (you, due ",
+		"Reply to this email to fix anything",
 		"Send Dana the revised cut-over plan",
 		"The brief for the roadmap review with Dana carries",
 		"Subject: Prep: Q2 roadmap review with Dana",
@@ -33,8 +40,25 @@ func TestDemo(t *testing.T) {
 		// Addressed to the roadmap review: a point goes to the next 1:1
 		// unless it names another meeting.
 		"- [roadmap review] The second senior hire: where is the offer?",
+		// The digest, composed from the demo's store and labelled as such.
+		"$ leadup preview -kind digest -config " + dir + "/config.toml",
+		"This is what Friday's would say",
+		"Friday's weekly digest (not sent)",
+		"Subject: Your week to Fri ",
+		"STATUS UPDATE FOR DANA",
+		"Hi Dana,",
+		"- Send Dana the revised cut-over plan (due ",
 		"Everything is still in " + dir,
-		"go run ./cmd/leadup meetings -config " + dir + "/config.toml",
+		// The HTML parts, named in the order they arrived.
+		"Open the emails in a browser",
+		dir + "/html/01-brief.html",
+		dir + "/html/02-followup.html",
+		dir + "/html/03-confirm.html",
+		dir + "/html/04-brief.html",
+		dir + "/html/05-digest.html",
+		"any mail client that reads a Maildir",
+		// The hints name the program that is running: here, the test binary.
+		demoInvocation(os.Args[0]) + " meetings -config " + dir + "/config.toml",
 	}
 	at := 0
 	for _, s := range steps {
@@ -43,6 +67,15 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("demo output lacks %q after offset %d:\n%s", s, at, out)
 		}
 		at += i + len(s)
+	}
+	if strings.Contains(out, "ics:file:") {
+		t.Errorf("demo output shows a meeting's store key (ics:file:…):\n%s", out)
+	}
+	for _, name := range []string{"01-brief", "02-followup", "03-confirm", "04-brief", "05-digest"} {
+		b, err := os.ReadFile(filepath.Join(dir, "html", name+".html"))
+		if err != nil || !strings.HasPrefix(string(b), "<!DOCTYPE html>") {
+			t.Errorf("html/%s.html = %.40q, %v; want an HTML document", name, b, err)
+		}
 	}
 	// Four emails from leadup and nothing left half-written.
 	news, _ := os.ReadDir(filepath.Join(dir, "Maildir", "new"))
@@ -59,5 +92,27 @@ func TestDemo(t *testing.T) {
 	out, errOut, code = runCLI(t, "meetings", "-config", filepath.Join(dir, "config.toml"))
 	if code != exitOK || !strings.Contains(out, "Dana / Sam 1:1") || !strings.Contains(out, "Dana Whitfield") {
 		t.Errorf("meetings on the demo's workspace = exit %d:\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestDemoInvocation checks how the demo's closing hints name the program.
+func TestDemoInvocation(t *testing.T) {
+	tests := []struct {
+		name, arg0, want string
+	}{
+		{"go run", "/tmp/go-build1509114011/b001/exe/leadup", "go run ./cmd/leadup"},
+		{"go run, cached", "/home/sam/.cache/go-build/3f/3f9a-d/leadup", "go run ./cmd/leadup"},
+		{"on PATH", "leadup", "leadup"},
+		{"built here", "./leadup", "./leadup"},
+		{"installed", "/home/sam/go/bin/leadup", "/home/sam/go/bin/leadup"},
+		{"a test binary", "/tmp/go-build1/b001/leadup.test", "/tmp/go-build1/b001/leadup.test"},
+		{"a space", "/home/sam/my tools/leadup", "'/home/sam/my tools/leadup'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := demoInvocation(tt.arg0); got != tt.want {
+				t.Errorf("demoInvocation(%q) = %q, want %q", tt.arg0, got, tt.want)
+			}
+		})
 	}
 }
