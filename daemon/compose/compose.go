@@ -443,6 +443,10 @@ func (c *Composer) digestData(ctx context.Context, j schedule.Job, now time.Time
 	loc := c.cfg.Location
 	from := j.Due.In(loc).AddDate(0, 0, -7)
 	d := render.DigestData{Now: now, Location: loc, Due: j.Due, Late: j.Late, From: from}
+	if c.cfg.Mail.To != nil {
+		// The display name of mail.to signs the status updates.
+		d.Me = c.cfg.Mail.To.Name
+	}
 	ms, err := c.store.Meetings(ctx, store.Query{From: later(now, j.Due), To: j.Due.In(loc).AddDate(0, 0, 7),
 		Statuses: []meeting.Status{meeting.Active}})
 	if err != nil {

@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,6 +30,9 @@ type DigestData struct {
 	Meetings []DigestMeeting
 	// Bosses are the user's bosses, in the configured order.
 	Bosses []DigestBoss
+	// Me is the user's name, from the display name of mail.to, to sign
+	// the status updates with; "" when unknown, and they go unsigned.
+	Me string
 }
 
 // DigestMeeting is a meeting of the coming week and the boss it is with.
@@ -56,44 +62,65 @@ type DigestBoss struct {
 }
 
 // StatusUpdate is the draft of a short status update for one boss, which
-// the user can send as it is: what was done, what is in progress, what is
-// blocked or at risk, what the user needs from the boss, and the meetings
-// ahead. The log has no "blocked" state, so Digest sorts the items by this
-// rule:
+// the user can forward as written: in the first person, addressed to the
+// boss, about the user's own work, with what the user needs from the boss
+// and the decisions of the week to confirm. The log has no "blocked"
+// state, so Digest sorts the items by this rule:
 //
-//   - Done: the action items closed in the week, except the boss's own;
+//   - Done: the user's action items closed in the week;
 //   - Needed: the open action items the boss owns, which the user is
-//     waiting for;
-//   - Blocked: the other open items whose text says they are stuck:
-//     "blocked", "waiting on", "waiting for", "on hold" or "stuck";
-//   - Late: the other open items past their due date, which are at risk;
-//   - InProgress: the rest of the open items.
+//     waiting for: the only place the boss's items appear;
+//   - Blocked: the user's other open items whose text says they are
+//     stuck: "blocked", "waiting on", "waiting for", "on hold" or "stuck";
+//   - Late: the user's other open items past their due date, which are at
+//     risk and go out with a blank for their new date;
+//   - InProgress: the rest of the user's open items.
 //
-// The boss's feedback about updates shapes it (updateRules): "lead with
-// the risks" puts what is blocked or late first, "bottom line first" a
-// one-line summary on top, "keep it shorter" cuts each part to a few
-// items. Templates show the parts in order with Parts, the summary with
-// Headline, and tell the user which feedback was followed with Asked.
+// Items owned by someone else are left out: the update speaks for the
+// user. The boss's feedback and configured style shape it (updateRules):
+// "lead with the risks" puts what is blocked or late first, "bottom line
+// first" a one-line summary on top, "keep it shorter" cuts each part to a
+// few items. Templates show the non-empty parts in order with Parts, the
+// summary with Headline, and tell the user, above the update, which asks
+// were followed with Asked.
 type StatusUpdate struct {
 	Done, InProgress, Blocked, Late, Needed []meetinglog.Item
+	// Decisions are the decisions of the week, to confirm one a line.
+	Decisions []meetinglog.Item
 	// Meetings are the meetings with the boss in the coming week.
 	Meetings []Meeting
 	// Asks are the boss's asks the update follows, in the order of
-	// updateRules, each with the feedback that made it.
+	// updateRules, each with the feedback or style line that made it.
 	Asks []AppliedAsk
+	// Me is the first name the update is signed with; "" for none.
+	Me string
+	// Subject is the subject of the email the update is sent in.
+	Subject string
+	// Send is a mailto: URL that opens a draft to the boss with Subject
+	// and the update as its body; Paste says the update was too long for
+	// a link (MaxMailto), so Send has the subject only and the user pastes
+	// the update in. Digest builds both from escaped parts.
+	Send  htmltemplate.URL
+	Paste bool
 }
+
+// MaxMailto is the longest mailto: URL the digest links to: mail clients
+// cut or refuse longer ones, at around 2,000 characters.
+const MaxMailto = 2000
 
 // blockedText finds the words that mark an item as stuck.
 var blockedText = regexp.MustCompile(`(?i)\b(blocked|waiting (on|for)|on hold|stuck)\b`)
 
-// Empty says whether the update has no items at all.
+// Empty says whether the update has nothing to tell: no items and no
+// decisions.
 func (u StatusUpdate) Empty() bool {
-	return len(u.Done)+len(u.InProgress)+len(u.Blocked)+len(u.Late)+len(u.Needed) == 0
+	return len(u.Done)+len(u.InProgress)+len(u.Blocked)+len(u.Late)+len(u.Needed)+len(u.Decisions) == 0
 }
 
 // BottomLine is the update's first sentence, what needs the boss first:
 // "Quick update for the week: 1 thing I need from you and 2 items blocked
-// or at risk (below); 2 done and 3 in progress."
+// or at risk (below); 2 done and 3 in progress." It names only what there
+// is: never "nothing blocked".
 func (u StatusUpdate) BottomLine() string {
 	var attention, progress []string
 	if n := len(u.Needed); n > 0 {
@@ -108,16 +135,19 @@ func (u StatusUpdate) BottomLine() string {
 	if n := len(u.InProgress); n > 0 {
 		progress = append(progress, strconv.Itoa(n)+" in progress")
 	}
-	s := "Quick update for the week: "
+	if n := len(u.Decisions); n > 0 {
+		progress = append(progress, plural(n, "decision", "decisions")+" to confirm")
+	}
+	s := "Quick update for the week"
 	switch {
 	case len(attention) > 0 && len(progress) > 0:
-		return s + andList(attention) + " (below); " + andList(progress) + "."
+		return s + ": " + andList(attention) + " (below); " + andList(progress) + "."
 	case len(attention) > 0:
-		return s + andList(attention) + " (below)."
+		return s + ": " + andList(attention) + " (below)."
 	case len(progress) > 0:
-		return s + andList(append(progress, "nothing blocked")) + "."
+		return s + ": " + andList(progress) + "."
 	}
-	return s + "nothing open between us, and nothing blocked."
+	return s + "."
 }
 
 // andList joins phrases as prose: "a", "a and b", "a, b and c".
@@ -201,18 +231,73 @@ func (r *Renderer) Digest(d DigestData) (Rendered, error) {
 			}
 		}
 		b.Update = statusUpdate(d.Now, b)
+		if me := oneline(d.Me); me != "" {
+			b.Update.Me = first(me)
+		}
+		b.Update.Subject = "Update for the week to " + day(d.Due)
+		body, err := r.statusText(b, d.Now)
+		if err != nil {
+			return Rendered{}, err
+		}
+		b.Update.Send, b.Update.Paste = sendLink(b.Boss.Email, b.Update.Subject, body)
 		bs[i] = b
 	}
 	d.Bosses = bs
 	return r.render("digest", d)
 }
 
+// statusText renders the boss's status update as plain text, for the body
+// of the draft the Send link opens: the "status-update" block, the user's
+// if they redefined it.
+func (r *Renderer) statusText(b DigestBoss, now time.Time) (string, error) {
+	var buf bytes.Buffer
+	data := map[string]any{"U": b.Update, "Boss": b.Boss, "Now": now}
+	if err := r.text.ExecuteTemplate(&buf, "status-update", data); err != nil {
+		return "", fmt.Errorf("render status update: %w", err)
+	}
+	return strings.TrimSpace(tidyText(buf.String())), nil
+}
+
+// sendLink returns a mailto: URL (RFC 6068) that opens a draft to to with
+// subject and body, and false; or, if that is longer than MaxMailto, one
+// with the subject only, and true. Every part is percent-encoded, line
+// breaks as CRLF, so the URL is safe to give html/template as trusted.
+func sendLink(to, subject, body string) (htmltemplate.URL, bool) {
+	head := "mailto:" + mailtoEscape(to, "@") + "?subject=" + mailtoEscape(subject, "")
+	crlf := strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
+	if full := head + "&body=" + mailtoEscape(crlf, ""); len(full) <= MaxMailto {
+		return htmltemplate.URL(full), false
+	}
+	return htmltemplate.URL(head), true
+}
+
+// mailtoEscape percent-encodes every byte of s but the unreserved
+// characters of RFC 3986 and those in keep: spaces become %20, never "+",
+// which mail clients would show.
+func mailtoEscape(s, keep string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', strings.IndexByte(keep, c) >= 0:
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
 // statusUpdate sorts a boss's prepared items into a StatusUpdate (see its
 // rule), keeping their order.
 func statusUpdate(now time.Time, b DigestBoss) StatusUpdate {
-	u := StatusUpdate{Meetings: b.Meetings, Asks: asksOf(b.Feedback)}
+	u := StatusUpdate{Meetings: b.Meetings, Decisions: b.Decisions, Asks: asksOf(b.Feedback, b.Boss.Style)}
 	for _, it := range b.Closed {
-		if it.Owner != "boss" {
+		if it.Owner == "me" {
 			u.Done = append(u.Done, it)
 		}
 	}
@@ -220,6 +305,8 @@ func statusUpdate(now time.Time, b DigestBoss) StatusUpdate {
 		switch {
 		case it.Owner == "boss":
 			u.Needed = append(u.Needed, it)
+		case it.Owner != "me":
+			// Someone else's: theirs to report.
 		case blockedText.MatchString(it.Text):
 			u.Blocked = append(u.Blocked, it)
 		case overdue(now, it):
@@ -268,6 +355,7 @@ func SampleDigest(now time.Time) DigestData {
 		Due:      due,
 		From:     due.AddDate(0, 0, -7),
 		Meetings: []DigestMeeting{{Meeting: oneOnOne, Boss: dana}, {Meeting: planning, Boss: dana}, {Meeting: skip, Boss: sam}},
+		Me:       "Alex Morgan",
 		Bosses: []DigestBoss{
 			{
 				Boss: dana,

@@ -54,21 +54,33 @@ var updateRules = []struct {
 	}},
 }
 
-// AppliedAsk is an ask the update follows and the feedback that made it.
+// AppliedAsk is an ask the update follows and what made it: the boss's
+// logged feedback, or else Style, the line of the boss's configured style
+// that says it (and Feedback is zero).
 type AppliedAsk struct {
 	Ask      UpdateAsk
 	Feedback meetinglog.Item
+	Style    string
 }
 
-// asksOf returns the asks of the boss's feedback, in the order of
-// updateRules, each once, from the newest feedback that makes it.
-func asksOf(feedback []meetinglog.Item) []AppliedAsk {
+// asksOf returns the asks of the boss's feedback and configured style, in
+// the order of updateRules, each once: from the newest feedback that makes
+// it, or else from the first line of style that does. A style that says
+// "bottom line first" counts as feedback that says it.
+func asksOf(feedback []meetinglog.Item, style string) []AppliedAsk {
 	var out []AppliedAsk
 	for _, r := range updateRules {
-		for i := len(feedback) - 1; i >= 0; i-- {
+		found := false
+		for i := len(feedback) - 1; i >= 0 && !found; i-- {
 			if hasPhrase(feedback[i].Text, r.phrases) {
 				out = append(out, AppliedAsk{Ask: r.ask, Feedback: feedback[i]})
-				break
+				found = true
+			}
+		}
+		for line := range strings.SplitSeq(style, "\n") {
+			if line = oneline(line); !found && hasPhrase(line, r.phrases) {
+				out = append(out, AppliedAsk{Ask: r.ask, Style: line})
+				found = true
 			}
 		}
 	}
@@ -110,11 +122,9 @@ func (u StatusUpdate) Has(ask UpdateAsk) bool {
 // UpdatePart is one part of a status update, in the order the update
 // gives them (StatusUpdate.Parts).
 type UpdatePart struct {
-	// Kind is "done", "progress", "risks" or "needed".
+	// Kind is "done", "progress", "risks", "needed" or "decisions".
 	Kind  string
 	Title string
-	// None is what the part says when it has no items.
-	None string
 	// Items are the part's items; for "risks", the blocked ones, and Late
 	// the late ones after them.
 	Items, Late []meetinglog.Item
@@ -122,19 +132,23 @@ type UpdatePart struct {
 	More int
 }
 
-// Parts returns the parts of the update in their order: done, in
-// progress, blocked or at risk, needed from the boss; with AskRisksFirst,
-// blocked or at risk, needed, done, in progress. With AskShorter each part
-// keeps its first ShortCap items and counts the rest in More.
+// Parts returns the parts of the update that have items, in their order:
+// done, in progress, blocked or at risk, needed from the boss, decisions
+// to confirm; with AskRisksFirst, blocked or at risk, needed, decisions,
+// done, in progress. An empty part is left out, never "nothing
+// blocked". With AskShorter each part keeps its first ShortCap items and
+// counts the rest in More.
 func (u StatusUpdate) Parts() []UpdatePart {
-	done := UpdatePart{Kind: "done", Title: "Done", None: "nothing finished this week.", Items: u.Done}
-	progress := UpdatePart{Kind: "progress", Title: "In progress", None: "nothing else open.", Items: u.InProgress}
-	risks := UpdatePart{Kind: "risks", Title: "Blocked or at risk", None: "nothing.", Items: u.Blocked, Late: u.Late}
-	needed := UpdatePart{Kind: "needed", Title: "Need from you", None: "nothing right now.", Items: u.Needed}
-	parts := []UpdatePart{done, progress, risks, needed}
+	done := UpdatePart{Kind: "done", Title: "Done", Items: u.Done}
+	progress := UpdatePart{Kind: "progress", Title: "In progress", Items: u.InProgress}
+	risks := UpdatePart{Kind: "risks", Title: "Blocked or at risk", Items: u.Blocked, Late: u.Late}
+	needed := UpdatePart{Kind: "needed", Title: "Need from you", Items: u.Needed}
+	decisions := UpdatePart{Kind: "decisions", Title: "Confirming", Items: u.Decisions}
+	parts := []UpdatePart{done, progress, risks, needed, decisions}
 	if u.Has(AskRisksFirst) {
-		parts = []UpdatePart{risks, needed, done, progress}
+		parts = []UpdatePart{risks, needed, decisions, done, progress}
 	}
+	parts = slices.DeleteFunc(parts, func(p UpdatePart) bool { return len(p.Items)+len(p.Late) == 0 })
 	if u.Has(AskShorter) {
 		for i := range parts {
 			p := &parts[i]
@@ -153,9 +167,25 @@ func (u StatusUpdate) Parts() []UpdatePart {
 	return parts
 }
 
+// Confirming is how the update recaps a decision of the week, on one line:
+// "Confirming: cut over billing on March 3." The text keeps its words;
+// only a capital that starts a plain word is lowered ("Keep" but not
+// "EU" or "Q1").
+func (u StatusUpdate) Confirming(decision meetinglog.Item) string {
+	t := strings.TrimRight(strings.TrimSpace(decision.Text), ".;: ")
+	if r, n := utf8.DecodeRuneInString(t); unicode.IsUpper(r) {
+		next, _ := utf8.DecodeRuneInString(t[n:])
+		if unicode.IsLower(next) {
+			t = string(unicode.ToLower(r)) + t[n:]
+		}
+	}
+	return "Confirming: " + t + "."
+}
+
 // Headline is the one-line summary a bottom-line-first update starts
-// with: the one thing that matters most, "Bottom line: I need your go on
-// “Approve the contractor budget”; 2 items are blocked or at risk." It is
+// with: the one thing that matters most, "Bottom line: I need one thing
+// from you (below); 2 items are blocked or at risk." It names none of the
+// boss's items, which the update lists under "Need from you" only. It is
 // "" without AskBottomLine.
 func (u StatusUpdate) Headline() string {
 	if !u.Has(AskBottomLine) {
@@ -165,9 +195,9 @@ func (u StatusUpdate) Headline() string {
 	var s string
 	switch {
 	case len(u.Needed) == 1:
-		s = "I need one thing from you, “" + u.Needed[0].Text + "”"
+		s = "I need one thing from you (below)"
 	case len(u.Needed) > 1:
-		s = "I need " + strconv.Itoa(len(u.Needed)) + " things from you, first “" + u.Needed[0].Text + "”"
+		s = "I need " + strconv.Itoa(len(u.Needed)) + " things from you (below)"
 	case risks > 0:
 		first := append(slices.Clone(u.Blocked), u.Late...)[0]
 		s = "“" + first.Text + "” is at risk"
@@ -177,8 +207,10 @@ func (u StatusUpdate) Headline() string {
 		risks = 0
 	case len(u.Done) > 0:
 		s = "on track, with " + strconv.Itoa(len(u.Done)) + " done this week"
+	case len(u.Decisions) > 0:
+		s = "on track, with " + plural(len(u.Decisions), "decision", "decisions") + " to confirm"
 	default:
-		s = "on track, nothing blocked"
+		s = "on track"
 	}
 	if risks == 1 {
 		s += "; 1 item is blocked or at risk"
@@ -207,10 +239,13 @@ func (u StatusUpdate) Asked() string {
 }
 
 // AskedBy returns the feedback the update follows, each once, in the
-// order of Asks.
+// order of Asks; AskedInStyle has the lines of the configured style.
 func (u StatusUpdate) AskedBy() []meetinglog.Item {
 	var out []meetinglog.Item
 	for _, a := range u.Asks {
+		if a.Style != "" {
+			continue
+		}
 		if !slices.ContainsFunc(out, func(it meetinglog.Item) bool { return it.ID == a.Feedback.ID && it.Text == a.Feedback.Text }) {
 			out = append(out, a.Feedback)
 		}
@@ -225,6 +260,18 @@ func (u StatusUpdate) StillOpen() []string {
 	for _, it := range u.AskedBy() {
 		if it.Done.IsZero() && it.ID != 0 {
 			out = append(out, strconv.FormatInt(it.ID, 10))
+		}
+	}
+	return out
+}
+
+// AskedInStyle returns the lines of the boss's configured style the update
+// follows, each once, in the order of Asks.
+func (u StatusUpdate) AskedInStyle() []string {
+	var out []string
+	for _, a := range u.Asks {
+		if a.Style != "" && !slices.Contains(out, a.Style) {
+			out = append(out, a.Style)
 		}
 	}
 	return out

@@ -41,7 +41,7 @@ func TestUpdateRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.feedback, func(t *testing.T) {
 			var got []UpdateAsk
-			for _, a := range asksOf([]meetinglog.Item{{ID: 4, Kind: meetinglog.Feedback, Text: tt.feedback}}) {
+			for _, a := range asksOf([]meetinglog.Item{{ID: 4, Kind: meetinglog.Feedback, Text: tt.feedback}}, "") {
 				got = append(got, a.Ask)
 			}
 			if !slices.Equal(got, tt.want) {
@@ -57,7 +57,7 @@ func TestUpdateAsksNewest(t *testing.T) {
 	asks := asksOf([]meetinglog.Item{
 		{ID: 4, Text: "Lead with the risks"},
 		{ID: 9, Text: "Risks first, as I said", Done: time.Now()},
-	})
+	}, "")
 	if len(asks) != 1 || asks[0].Feedback.ID != 9 {
 		t.Errorf("asksOf() = %+v, want risks first from 9", asks)
 	}
@@ -94,7 +94,7 @@ func TestUpdateParts(t *testing.T) {
 	}
 
 	fb := meetinglog.Item{ID: 4, Kind: meetinglog.Feedback, Text: "risks first, tl;dr on top, keep it short"}
-	u.Asks = asksOf([]meetinglog.Item{fb})
+	u.Asks = asksOf([]meetinglog.Item{fb}, "")
 	parts := u.Parts()
 	if got := partKinds(parts); got != "risks needed done progress" {
 		t.Errorf("Parts() risks first = %s, want risks needed done progress", got)
@@ -110,7 +110,7 @@ func TestUpdateParts(t *testing.T) {
 	if len(u.Done) != 5 {
 		t.Errorf("Parts() changed the update's items: %d done", len(u.Done))
 	}
-	if got, want := u.Headline(), "Bottom line: I need one thing from you, “Approve the budget”; 4 items are blocked or at risk."; got != want {
+	if got, want := u.Headline(), "Bottom line: I need one thing from you (below); 4 items are blocked or at risk."; got != want {
 		t.Errorf("Headline() = %q, want %q", got, want)
 	}
 	if got, want := u.Asked(), "risks first, a bottom line on top and at most 3 items a part"; got != want {
@@ -141,9 +141,10 @@ func TestHeadline(t *testing.T) {
 		{"risks", StatusUpdate{Blocked: []meetinglog.Item{it("Load test")}, Late: []meetinglog.Item{it("The runbook")}, Asks: ask},
 			"Bottom line: 2 items are blocked or at risk, first “Load test”."},
 		{"needs", StatusUpdate{Needed: []meetinglog.Item{it("Approve"), it("Intro")}, Blocked: []meetinglog.Item{it("Load test")}, Asks: ask},
-			"Bottom line: I need 2 things from you, first “Approve”; 1 item is blocked or at risk."},
+			"Bottom line: I need 2 things from you (below); 1 item is blocked or at risk."},
 		{"done", StatusUpdate{Done: []meetinglog.Item{it("a")}, Asks: ask}, "Bottom line: on track, with 1 done this week."},
-		{"nothing", StatusUpdate{Asks: ask}, "Bottom line: on track, nothing blocked."},
+		{"decisions", StatusUpdate{Decisions: []meetinglog.Item{it("a")}, Asks: ask}, "Bottom line: on track, with 1 decision to confirm."},
+		{"nothing", StatusUpdate{Asks: ask}, "Bottom line: on track."},
 	}
 	for _, tt := range tests {
 		if got := tt.u.Headline(); got != tt.want {
@@ -172,8 +173,43 @@ func TestStatusUpdateShaped(t *testing.T) {
 	inOrder(t, got.Text, []string{
 		"Ordered as Dana asked: risks first, a bottom line on top and at most 3 items a part (feedback [13] “The migration",
 		`, [24] “tl;dr first please”). Once you have sent it, reply "applied 13, 24"`,
-		"Hi Dana,\n\nBottom line: I need one thing from you, “Approve the contractor budget for the migration”; 2 items are blocked or at risk.\n\nQuick update",
+		"Hi Dana,\n\nBottom line: I need one thing from you (below); 2 items are blocked or at risk.\n\nQuick update",
 		"Blocked or at risk:\n- ", "Need from you:\n- ", "Done:\n- ", "- Shipped part A\n- and 2 more\n\nIn progress:",
 	})
 	inOrder(t, got.HTML, []string{"Ordered as Dana asked", "<strong>Bottom line: I need one thing", "Blocked or at risk:", "Done:", "and 2 more</li>"})
+}
+
+// TestUpdateAsksFromStyle: the boss's configured style asks as feedback
+// does, feedback first when both say it.
+func TestUpdateAsksFromStyle(t *testing.T) {
+	asks := asksOf(nil, "Numbers over adjectives.\nBottom line first, please.")
+	if len(asks) != 1 || asks[0].Ask != AskBottomLine || asks[0].Style != "Bottom line first, please." {
+		t.Errorf("asksOf(style) = %+v, want bottom line first from its second line", asks)
+	}
+	fb := meetinglog.Item{ID: 7, Text: "BLUF, always"}
+	asks = asksOf([]meetinglog.Item{fb}, "Lead with the risks.\nBottom line first.")
+	if len(asks) != 2 || asks[0].Ask != AskRisksFirst || asks[0].Style != "Lead with the risks." ||
+		asks[1].Ask != AskBottomLine || asks[1].Feedback.ID != 7 || asks[1].Style != "" {
+		t.Errorf("asksOf(feedback, style) = %+v, want risks first from the style, bottom line from feedback 7", asks)
+	}
+	u := StatusUpdate{Asks: asks, Done: []meetinglog.Item{{Text: "a"}}, Late: []meetinglog.Item{{Text: "b"}}}
+	var kinds []string
+	for _, p := range u.Parts() {
+		kinds = append(kinds, p.Kind)
+	}
+	if got := strings.Join(kinds, " "); got != "risks done" {
+		t.Errorf("Parts() = %s, want risks done: a style asks as feedback does", got)
+	}
+	if got := u.AskedInStyle(); !slices.Equal(got, []string{"Lead with the risks."}) {
+		t.Errorf("AskedInStyle() = %q", got)
+	}
+	if by := u.AskedBy(); len(by) != 1 || by[0].ID != 7 {
+		t.Errorf("AskedBy() = %+v, want feedback 7 alone", by)
+	}
+	if got := (StatusUpdate{}).Confirming(meetinglog.Item{Text: "Cut over billing on March 3."}); got != "Confirming: cut over billing on March 3." {
+		t.Errorf("Confirming() = %q", got)
+	}
+	if got := (StatusUpdate{}).Confirming(meetinglog.Item{Text: "EU cut-over in two windows"}); got != "Confirming: EU cut-over in two windows." {
+		t.Errorf("Confirming() = %q", got)
+	}
 }
