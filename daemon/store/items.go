@@ -176,21 +176,7 @@ func (s *Store) OpenFeedback(ctx context.Context, boss string) ([]meetinglog.Ite
 // applied 4" does: applied are the numbers closed now, notFeedback those
 // that are no open feedback.
 func (s *Store) ApplyItems(ctx context.Context, numbers []int64) (applied, notFeedback []int64, err error) {
-	now := s.now()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, n := range numbers {
-			st, _, err := closeItem(ctx, tx, meetinglog.Feedback, n, false, "", "", now)
-			if err != nil {
-				return err
-			}
-			if st == closedNow {
-				applied = append(applied, n)
-			} else {
-				notFeedback = append(notFeedback, n)
-			}
-		}
-		return nil
-	})
+	applied, notFeedback, err = s.closeNumbers(ctx, numbers, meetinglog.Feedback)
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply feedback: %w", err)
 	}

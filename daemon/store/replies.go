@@ -79,20 +79,15 @@ func (s *Store) RecordReply(ctx context.Context, rec meetinglog.Record) (meeting
 			}
 		}
 		for _, n := range rec.Done {
-			st, number, err := closeItem(ctx, tx, meetinglog.Action, n, legacy, r.Boss, r.MessageID, now)
-			if err == nil && st == notFound {
-				// "done 4" on feedback: it was applied.
-				if st, number, err = closeItem(ctx, tx, meetinglog.Feedback, n, legacy, r.Boss, r.MessageID, now); err == nil && applied(st, number) {
-					continue
-				}
-			}
-			if err == nil && st == notFound {
-				// "done 5" on a talking point: it was raised. One the reply
-				// leaves alone stays open for the next meeting.
-				st, number, err = closeItem(ctx, tx, meetinglog.Point, n, legacy, r.Boss, r.MessageID, now)
-			}
+			// "done 4" closes an action, applies feedback or raises a
+			// talking point, whichever has that number.
+			st, number, kind, err := closeFirst(ctx, tx, n, legacy, r.Boss, r.MessageID, now,
+				meetinglog.Action, meetinglog.Feedback, meetinglog.Point)
 			if err != nil {
 				return err
+			}
+			if kind == meetinglog.Feedback && applied(st, number) {
+				continue
 			}
 			switch st {
 			case closedNow:
@@ -194,14 +189,21 @@ func closeItem(ctx context.Context, tx *sql.Tx, kind meetinglog.Kind, n int64, l
 // CloseItems closes open action items, and raises talking points, by
 // number, of any boss: `leadup items done`.
 func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, missing []int64, err error) {
+	closed, missing, err = s.closeNumbers(ctx, numbers, meetinglog.Action, meetinglog.Point)
+	if err != nil {
+		return nil, nil, fmt.Errorf("close items: %w", err)
+	}
+	return closed, missing, nil
+}
+
+// closeNumbers closes, in one transaction, the open items of any boss with
+// these numbers, of the first of kinds that has each: closed are the
+// numbers closed now, missing the others.
+func (s *Store) closeNumbers(ctx context.Context, numbers []int64, kinds ...meetinglog.Kind) (closed, missing []int64, err error) {
 	now := s.now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, n := range numbers {
-			st, _, err := closeItem(ctx, tx, meetinglog.Action, n, false, "", "", now)
-			if err == nil && st == notFound {
-				// A talking point's number: it was raised.
-				st, _, err = closeItem(ctx, tx, meetinglog.Point, n, false, "", "", now)
-			}
+			st, _, _, err := closeFirst(ctx, tx, n, false, "", "", now, kinds...)
 			if err != nil {
 				return err
 			}
@@ -214,6 +216,18 @@ func (s *Store) CloseItems(ctx context.Context, numbers []int64) (closed, missin
 		return nil
 	})
 	return closed, missing, err
+}
+
+// closeFirst closes the item numbered n of the first of kinds that has
+// one (see closeItem), and says which kind that was.
+func closeFirst(ctx context.Context, tx *sql.Tx, n int64, legacy bool, boss, by string, now time.Time, kinds ...meetinglog.Kind) (closeState, int64, meetinglog.Kind, error) {
+	for _, k := range kinds {
+		st, number, err := closeItem(ctx, tx, k, n, legacy, boss, by, now)
+		if err != nil || st != notFound {
+			return st, number, k, err
+		}
+	}
+	return notFound, 0, "", nil
 }
 
 // ReplySeen reports whether a reply with this Message-ID was processed.
