@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -196,11 +195,7 @@ func (d *demo) run(ctx context.Context, dir string) error {
 		return fmt.Errorf("leadup ingest: exit %d: %s", code, strings.TrimSpace(errOut.String()))
 	}
 	// ingest reports on standard error, for mail servers' logs.
-	// Its report names the meeting by the store's key; the demo names it
-	// as the user knows it, by title and time.
-	meetingName := strings.TrimPrefix(followup.subject, "Follow-up: ")
-	report := demoMeetingKey.ReplaceAllLiteralString(strings.TrimSpace(errOut.String()), "("+meetingName+")")
-	fmt.Fprint(d.stdout, indentLines(report, "  "), "\n")
+	fmt.Fprint(d.stdout, indentLines(strings.TrimSpace(errOut.String()), "  "), "\n")
 	confirm, err := d.await(ctx, "confirm", "", time.Now(), "")
 	if err != nil {
 		return err
@@ -266,10 +261,6 @@ func printColumns(w io.Writer, rows [][2]string) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, r[0], r[1])
 	}
 }
-
-// demoMeetingKey matches the store's key for a meeting of the demo's
-// calendar, in parentheses, as "leadup ingest" reports it.
-var demoMeetingKey = regexp.MustCompile(`\(ics:file:[^)]*\)`)
 
 // demoHTML is an email's HTML part, written to the workspace.
 type demoHTML struct {

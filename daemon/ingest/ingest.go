@@ -77,7 +77,10 @@ type Result struct {
 	Why       string // for Ignored and TooLate
 	MessageID string
 	Meeting   string // meeting key, for Logged, Topics (when known), Corrected and TooLate
-	Boss      string
+	// MeetingName is the meeting as the user knows it, for Logged: its
+	// title and start in the user's zone ("Budget sync, Tue 24 Nov 10:00").
+	MeetingName string
+	Boss        string
 	// Answers is the leadup email the reply answers, when it answers one.
 	Answers outbox.Message
 	Parse   grammar.Log
@@ -435,6 +438,7 @@ func (in *Ingester) logReply(ctx context.Context, msg *reply.Message, m meeting.
 	when := replyDate(msg, in.o.Now())
 	parsed := grammar.Parse(msg.Text, in.grammarOptions(m.Boss, &m, when))
 	res.Outcome, res.Meeting, res.Boss, res.Parse = Logged, m.Key, m.Boss, parsed
+	res.MeetingName = m.Event.Title + ", " + m.Event.Start.In(in.o.Config.Location).Format("Mon 2 Jan 15:04")
 	res, err := in.record(ctx, msg, res, meetinglog.Record{
 		Reply: meetinglog.Reply{MessageID: msg.MessageID, MeetingKey: m.Key, Boss: m.Boss, Subject: msg.Subject, Received: when},
 		Items: toItems(parsed, in.o.Config.Location), Done: doneIDs(parsed),
@@ -811,7 +815,11 @@ func containsWord(s, w string) bool {
 func (r Result) Describe() string {
 	switch r.Outcome {
 	case Logged:
-		return fmt.Sprintf("logged %d items and closed %d, from the meeting with %s (%s)", len(r.Logged.Items), len(r.Logged.Closed), r.Boss, r.Meeting)
+		name := r.MeetingName
+		if name == "" {
+			name = r.Meeting
+		}
+		return fmt.Sprintf("logged %d items and closed %d, from the meeting with %s (%s)", len(r.Logged.Items), len(r.Logged.Closed), r.Boss, name)
 	case Topics:
 		return fmt.Sprintf("queued %d items for the next meeting with %s", len(r.Logged.Items), r.Boss)
 	case Corrected:
