@@ -267,10 +267,14 @@ func TuneGC() {
 const fullSyncFreeThreshold = 500
 
 func scheduleConfig(cfg *config.Config) schedule.Config {
-	return schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices,
-		Digest: cfg.Digest.Enabled, DigestWeekly: cfg.Digest.Weekly, Location: cfg.Location,
+	sc := schedule.Config{Leads: cfg.Brief.Before, FollowupAfter: cfg.Followup.After, ChangeNotices: cfg.Brief.ChangeNotices,
+		Digest: cfg.Digest.Enabled, DigestWeekly: cfg.Digest.Weekly, Location: cfg.Location, Nudges: cfg.Nudge.Enabled,
 		MeetingsPerBossPerDay: cfg.Limits.MeetingsPerBossPerDay, EmailsPerBossPerDay: cfg.Limits.EmailsPerBossPerDay,
 		OverdueFollowupsPerBoss: cfg.Limits.OverdueFollowupsPerBoss}
+	for _, b := range cfg.Bosses {
+		sc.Cadences = append(sc.Cadences, schedule.Cadence{Boss: b.Name, Every: b.OneOnOneEvery})
+	}
+	return sc
 }
 
 // The wiring below is free functions: each builds one part from the

@@ -15,6 +15,53 @@ import (
 	"github.com/leadup/leadup/daemon/schedule"
 )
 
+// crashOnceQueued runs a child daemon on clk that is killed (SIGKILL) the
+// moment it has queued an email (what names it), checks that nothing was
+// sent, and runs a second child until that email has arrived and a while
+// after, for a second copy to show.
+func crashOnceQueued(t *testing.T, s *stack, clk offsetClock, what string) {
+	t.Helper()
+	run := func(crashAt string) (*exec.Cmd, func() string) {
+		cmd, logs := child(t, s, crashAt)
+		cmd.Env = append(cmd.Env, clockEnv+"="+clk.d.String())
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, logs.String
+	}
+
+	first, logs := run(schedule.CrashQueued)
+	done := make(chan error, 1)
+	go func() { done <- first.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() {
+			t.Fatalf("first run ended with %v, want killed once the %s was queued; its log:\n%s", err, what, logs())
+		}
+	case <-time.After(30 * time.Second):
+		first.Process.Kill()
+		t.Fatalf("first run never queued the %s; its log:\n%s", what, logs())
+	}
+	if n := len(s.smtp.Messages()); n != 0 {
+		t.Fatalf("%d messages before the restart, want none", n)
+	}
+
+	second, logs2 := run("")
+	wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer wcancel()
+	if _, err := s.smtp.WaitForMessages(wctx, 1); err != nil {
+		second.Process.Kill()
+		second.Wait()
+		t.Fatalf("the %s never arrived: %v; the second run's log:\n%s", what, err, logs2())
+	}
+	time.Sleep(500 * time.Millisecond) // room for a second copy, which must not come
+	second.Process.Signal(syscall.SIGTERM)
+	if err := second.Wait(); err != nil {
+		t.Errorf("second run: %v; its log:\n%s", err, logs2())
+	}
+}
+
 // offsetClock is the real clock moved by d: the daemon runs in real time
 // (real timers, a real SMTP server) at a date a test chooses.
 type offsetClock struct{ d time.Duration }
@@ -219,45 +266,7 @@ func TestDigestCrashRightAfterQueued(t *testing.T) {
 	s.meetingWith("next", "Dana / me", "dana@example.com", due.Add(4*24*time.Hour), 30*time.Minute)
 	// Due 5 s after the first child starts: time to start under -race.
 	clk := clockAt(due, 5*time.Second)
-	run := func(crashAt string) (*exec.Cmd, func() string) {
-		cmd, logs := child(t, s, crashAt)
-		cmd.Env = append(cmd.Env, clockEnv+"="+clk.d.String())
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd, logs.String
-	}
-
-	first, logs := run(schedule.CrashQueued)
-	done := make(chan error, 1)
-	go func() { done <- first.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || !ee.Sys().(syscall.WaitStatus).Signaled() {
-			t.Fatalf("first run ended with %v, want killed once the digest was queued; its log:\n%s", err, logs())
-		}
-	case <-time.After(30 * time.Second):
-		first.Process.Kill()
-		t.Fatalf("first run never queued the digest; its log:\n%s", logs())
-	}
-	if n := len(s.smtp.Messages()); n != 0 {
-		t.Fatalf("%d messages before the restart, want none", n)
-	}
-
-	second, logs2 := run("")
-	wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer wcancel()
-	if _, err := s.smtp.WaitForMessages(wctx, 1); err != nil {
-		second.Process.Kill()
-		second.Wait()
-		t.Fatalf("the digest never arrived: %v; the second run's log:\n%s", err, logs2())
-	}
-	time.Sleep(500 * time.Millisecond) // room for a second copy, which must not come
-	second.Process.Signal(syscall.SIGTERM)
-	if err := second.Wait(); err != nil {
-		t.Errorf("second run: %v; its log:\n%s", err, logs2())
-	}
+	crashOnceQueued(t, s, clk, "digest")
 	msgs := s.smtp.Messages()
 	if len(msgs) != 1 || !strings.HasPrefix(strings.Trim(msgs[0].MessageID, "<>"), "leadup.digest.2026-W48.") {
 		t.Fatalf("%d messages arrived (first %q), want week 48's digest once", len(msgs), msgs[0].MessageID)

@@ -244,6 +244,7 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	printColumns(d.stdout, [][2]string{
 		{d.self + " preview -next" + flagCfg, "the next brief, as text"},
 		{d.self + " preview -kind digest" + flagCfg, "Friday's digest as it stands"},
+		{d.self + " preview -sample -kind nudge", "the nudge when you and a boss go too long without meeting"},
 		{d.self + " meetings" + flagCfg, "the meetings with Dana that leadup found"},
 		{d.self + " status" + flagCfg, "what leadup plans next"},
 	})

@@ -19,7 +19,7 @@ import (
 var previewCommand = command{
 	name:    "preview",
 	summary: "show the brief or follow-up for a meeting, or the weekly digest, without sending it",
-	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice|digest|catchup] [-format text|html|eml] [-config FILE]",
+	usage:   "(-next | -meeting ID | -sample) [-kind brief|followup|notice|digest|catchup|nudge] [-format text|html|eml] [-config FILE]",
 	help: `Renders an email exactly as "leadup run" would write it, and prints it instead
 of sending it. Nothing is queued, sent or written, and no server is contacted.
 
@@ -31,7 +31,9 @@ calendar at all, which is handy while editing templates (templates_dir).
 -kind digest is the weekly digest that goes out next ([digest] weekly), as
 it stands now; it belongs to no meeting, so -next may be left out.
 -kind catchup, the email that names the follow-ups not sent after
-downtime ([limits] overdue_followups_per_boss), takes -sample only.
+downtime ([limits] overdue_followups_per_boss), and -kind nudge, the email
+sent when you and a boss go too long without meeting ([nudge]), take
+-sample only.
 
 -format text prints the subject and the plain-text part, html the HTML part
 (save it and open it in a browser), eml the complete message as it would be
@@ -40,7 +42,7 @@ sent (save it as a .eml file and open it in your mail program).`,
 		next := fs.Bool("next", false, "preview for your next meeting with a boss")
 		id := fs.String("meeting", "", "preview for the meeting with this `id`")
 		sample := fs.Bool("sample", false, "preview with built-in sample data")
-		kind := fs.String("kind", "brief", "which email: brief, followup, notice, digest or catchup")
+		kind := fs.String("kind", "brief", "which email: brief, followup, notice, digest, catchup or nudge")
 		format := fs.String("format", "text", "output: text, html or eml")
 		return func(ctx context.Context, e *env, args []string) int {
 			return runPreview(ctx, e, *next, *id, *sample, *kind, *format)
@@ -62,14 +64,17 @@ func runPreview(ctx context.Context, e *env, next bool, id string, sample bool, 
 	case kind == outbox.KindCatchup && !sample:
 		fmt.Fprintln(e.stderr, "leadup: -kind catchup is sent only after downtime: use it with -sample")
 		return exitConfig
+	case kind == outbox.KindNudge && !sample:
+		fmt.Fprintln(e.stderr, "leadup: -kind nudge is sent only when a gap opens: use it with -sample (leadup status shows when one is due)")
+		return exitConfig
 	case picked > 1 || (picked == 0 && kind != outbox.KindDigest):
 		fmt.Fprintln(e.stderr, "leadup: give exactly one of -next, -meeting ID or -sample")
 		return exitConfig
 	}
 	switch kind {
-	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindDigest, outbox.KindCatchup:
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindDigest, outbox.KindCatchup, outbox.KindNudge:
 	default:
-		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup, notice, digest or catchup\n", kind)
+		fmt.Fprintf(e.stderr, "leadup: -kind %q: use brief, followup, notice, digest, catchup or nudge\n", kind)
 		return exitConfig
 	}
 	if format != "text" && format != "html" && format != "eml" {
@@ -159,6 +164,8 @@ func previewSample(e *env, kind, format string) int {
 		r, err = rnd.Digest(render.SampleDigest(now))
 	case outbox.KindCatchup:
 		r, err = rnd.Catchup(render.SampleCatchup(now))
+	case outbox.KindNudge:
+		r, err = rnd.Nudge(render.SampleNudge(now))
 	default:
 		r, err = rnd.Notice(render.SampleNotice(now))
 	}

@@ -70,6 +70,8 @@ func runStatus(ctx context.Context, e *env, days int) int {
 			what, boss = "week "+j.Variant, "all bosses"
 		case outbox.KindCatchup:
 			what, boss = fmt.Sprintf("%d meetings without a follow-up", len(j.Skipped)), "all bosses"
+		case outbox.KindNudge:
+			what, boss = nudgeWhat(j.Nudge), j.Nudge.Boss
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, jobLabel(j), what, boss)
 	}
@@ -151,6 +153,18 @@ func jobLabel(j schedule.Job) string {
 		return "catch-up"
 	}
 	return j.Kind
+}
+
+// nudgeWhat says what a nudge is about: "2 1:1s missed", "no meeting since
+// Tue 17 Nov".
+func nudgeWhat(n *schedule.Nudge) string {
+	switch {
+	case n.Reason == schedule.NudgeCancelled:
+		return "two 1:1s in a row missed"
+	case n.Last.Key != "":
+		return "no meeting since " + n.Last.Event.Start.Format("Mon 2 Jan")
+	}
+	return "no meeting since " + n.Since.Format("Mon 2 Jan")
 }
 
 // shortDuration formats 1h0m0s as "1h" and 24h as "1d".

@@ -41,6 +41,9 @@ type Store interface {
 	// ClosedActionsBetween returns the action items with boss closed in
 	// [from, to), in the order they were closed.
 	ClosedActionsBetween(ctx context.Context, boss string, from, to time.Time) ([]meetinglog.Item, error)
+	// CommitmentsDueBetween returns the user's action items with boss due
+	// in [from, to), open or closed.
+	CommitmentsDueBetween(ctx context.Context, boss string, from, to time.Time) ([]meetinglog.Item, error)
 	// LoggedBetween returns the items of kind with boss logged in [from,
 	// to), in the order they were logged.
 	LoggedBetween(ctx context.Context, boss string, kind meetinglog.Kind, from, to time.Time) ([]meetinglog.Item, error)
@@ -131,6 +134,17 @@ func (c *Composer) content(ctx context.Context, j schedule.Job, now time.Time) (
 		}
 		if err != nil {
 			return r, "", fmt.Errorf("render digest for %s: %w", j.Variant, err)
+		}
+		return r, "", nil
+	}
+	if j.Kind == outbox.KindNudge {
+		d, err := c.nudgeData(ctx, j, now)
+		var r render.Rendered
+		if err == nil {
+			r, err = c.render.Nudge(d)
+		}
+		if err != nil {
+			return r, "", fmt.Errorf("render nudge: %w", err)
 		}
 		return r, "", nil
 	}
@@ -297,6 +311,10 @@ func (c *Composer) bossIndex(name string) int {
 // same three), so that a reply's In-Reply-To brings the token back.
 func MessageID(j schedule.Job, token, domain string) string {
 	v := strings.NewReplacer("@", "-", "/", "-").Replace(j.Variant)
+	if j.Kind == outbox.KindNudge {
+		// Its variant names a boss and a meeting: the hash stands for it.
+		v = ""
+	}
 	if v != "" {
 		v = "." + v
 	}
@@ -478,9 +496,30 @@ func (c *Composer) digestData(ctx context.Context, j schedule.Job, now time.Time
 			return d, err
 		}
 		db.Open, db.Closed, db.Decisions, db.Feedback = open, closed, decided, feedback
+		if db.Record, err = c.followRecord(ctx, b.Name, j.Due, now); err != nil {
+			return d, err
+		}
 		d.Bosses = append(d.Bosses, db)
 	}
 	return d, nil
+}
+
+// followRecord counts the user's follow-through with boss in the month of
+// due, up to now, and in the month before (in the user's zone).
+func (c *Composer) followRecord(ctx context.Context, boss string, due, now time.Time) (render.FollowRecord, error) {
+	var r render.FollowRecord
+	t := due.In(c.cfg.Location)
+	month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+	this, err := c.store.CommitmentsDueBetween(ctx, boss, month, month.AddDate(0, 1, 0))
+	if err != nil {
+		return r, err
+	}
+	last, err := c.store.CommitmentsDueBetween(ctx, boss, month.AddDate(0, -1, 0), month)
+	if err != nil {
+		return r, err
+	}
+	r.This, r.Last = meetinglog.FollowThroughOf(this, now), meetinglog.FollowThroughOf(last, now)
+	return r, nil
 }
 
 func later(a, b time.Time) time.Time {

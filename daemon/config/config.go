@@ -67,6 +67,7 @@ type Config struct {
 	IMAP         IMAP
 	Reply        Reply
 	Digest       Digest
+	Nudge        Nudge
 	Limits       Limits
 
 	// lines locates the tables of the keys CheckDelivery may report.
@@ -133,6 +134,7 @@ type rawConfig struct {
 	IMAP         *rawIMAP    `toml:"imap"` // nil without [imap]
 	Reply        rawReply    `toml:"reply"`
 	Digest       rawDigest   `toml:"digest"`
+	Nudge        rawNudge    `toml:"nudge"`
 	Limits       rawLimits   `toml:"limits"`
 }
 
@@ -288,6 +290,7 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	p.imap(raw.IMAP, cfg)
 	p.reply(&raw.Reply, cfg)
 	p.digest(&raw.Digest, cfg)
+	cfg.Nudge.Enabled = raw.Nudge.Enabled == nil || *raw.Nudge.Enabled
 	p.limits(&raw.Limits, cfg)
 	cfg.lines.mail = p.idx.lineOf("mail")
 	cfg.lines.smtp = p.idx.lineOf("smtp")

@@ -76,6 +76,7 @@ func TestParseDefaults(t *testing.T) {
 		Mail:     Mail{Transport: TransportSMTP},
 		Reply:    Reply{Confirm: true, MaxSize: 2_000_000, TimeLimit: 5 * time.Second, DateOrder: DayFirst},
 		Digest:   Digest{Enabled: true, Weekly: Weekly{Day: time.Friday, Hour: 16}},
+		Nudge:    Nudge{Enabled: true},
 		Limits:   DefaultLimits(),
 	}
 	if !reflect.DeepEqual(cfg, want) {

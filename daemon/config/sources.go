@@ -10,7 +10,8 @@ import (
 )
 
 // This file holds where meetings come from ([calendar]), where email goes
-// ([mail] transport) and the weekly digest ([digest]).
+// ([mail] transport), the weekly digest ([digest]) and the nudges
+// ([nudge]).
 
 // Values of calendar.source.
 const (
@@ -87,6 +88,17 @@ type rawCalendar struct {
 	Me            []string `toml:"me"`
 	Poll          *string  `toml:"poll" hint:"write a duration in double quotes, like poll = \"5m\""`
 	Lookahead     *string  `toml:"lookahead" hint:"write a duration in double quotes, like lookahead = \"14d\""`
+}
+
+// Nudge is the [nudge] section: an email when the user and a boss go too
+// long without meeting (longer than one_on_one_every, or the rhythm of
+// their 1:1s), or two 1:1s in a row do not take place. On by default.
+type Nudge struct {
+	Enabled bool
+}
+
+type rawNudge struct {
+	Enabled *bool `toml:"enabled" hint:"write true or false, without quotes: enabled = false"`
 }
 
 type rawDigest struct {

@@ -284,7 +284,8 @@ func (in *Ingester) leadupKind(id string) (string, bool) {
 // knownKind reports one of the kinds of email leadup sends.
 func knownKind(kind string) bool {
 	switch kind {
-	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest, outbox.KindCatchup:
+	case outbox.KindBrief, outbox.KindFollowup, outbox.KindNotice, outbox.KindConfirm, outbox.KindDigest, outbox.KindCatchup,
+		outbox.KindNudge:
 		return true
 	}
 	return false

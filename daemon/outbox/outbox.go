@@ -31,11 +31,16 @@ const (
 	// downtime ([limits] overdue_followups_per_boss); it belongs to no
 	// meeting.
 	KindCatchup = "catchup"
+	// KindNudge says that the user and a boss have gone too long without
+	// meeting; it belongs to no meeting.
+	KindNudge = "nudge"
 )
 
 // OfMeeting reports whether messages of kind are about one meeting: all
 // but the digest and the catch-up.
-func OfMeeting(kind string) bool { return kind != KindDigest && kind != KindCatchup }
+func OfMeeting(kind string) bool {
+	return kind != KindDigest && kind != KindCatchup && kind != KindNudge
+}
 
 // TokenSubject is what the reply token of a message of kind for a meeting
 // stands for (replytoken.Mint's subject): every message that takes a reply

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	htmltemplate "html/template"
 	"regexp"
@@ -55,10 +56,52 @@ type DigestBoss struct {
 	// first: what it asks of updates shapes the status update (see
 	// StatusUpdate.Asks), and keeps shaping it once applied.
 	Feedback []meetinglog.Item
+	// Record is the user's follow-through on their commitments to this
+	// boss, this month and last; Digest names the months.
+	Record FollowRecord
 	// Meetings (the boss's part of DigestData.Meetings) and Update are
 	// worked out by Digest; what the caller sets is replaced.
 	Meetings []Meeting
 	Update   StatusUpdate
+}
+
+// FollowRecord is the user's follow-through with one boss: of their action
+// items due in the month of the digest so far (This) and in the month
+// before (Last), how many were closed on time.
+type FollowRecord struct {
+	This, Last           meetinglog.FollowThrough
+	ThisMonth, LastMonth time.Month
+}
+
+// Sentence tells the record in one line: "In December so far you closed 4
+// of 5 commitments on time (1 late, 1 overdue); in November, 2 of 4." It
+// is "" when nothing fell due in either month.
+func (r FollowRecord) Sentence() string {
+	var b strings.Builder
+	switch {
+	case r.This.Due > 0:
+		fmt.Fprintf(&b, "In %s so far you closed %d of %s on time", r.ThisMonth, r.This.OnTime,
+			plural(r.This.Due, "commitment", "commitments"))
+		var rest []string
+		if r.This.Late > 0 {
+			rest = append(rest, strconv.Itoa(r.This.Late)+" late")
+		}
+		if r.This.Open > 0 {
+			rest = append(rest, strconv.Itoa(r.This.Open)+" overdue")
+		}
+		if len(rest) > 0 {
+			b.WriteString(" (" + andList(rest) + ")")
+		}
+		if r.Last.Due > 0 {
+			fmt.Fprintf(&b, "; in %s, %d of %d", r.LastMonth, r.Last.OnTime, r.Last.Due)
+		}
+	case r.Last.Due > 0:
+		fmt.Fprintf(&b, "Nothing has fallen due in %s yet; in %s you closed %d of %s on time", r.ThisMonth,
+			r.LastMonth, r.Last.OnTime, plural(r.Last.Due, "commitment", "commitments"))
+	default:
+		return ""
+	}
+	return b.String() + "."
 }
 
 // StatusUpdate is the draft of a short status update for one boss, which
@@ -87,8 +130,13 @@ type StatusUpdate struct {
 	Done, InProgress, Blocked, Late, Needed []meetinglog.Item
 	// Decisions are the decisions of the week, to confirm one a line.
 	Decisions []meetinglog.Item
-	// Meetings are the meetings with the boss in the coming week.
+	// Meetings are the meetings with the boss in the coming week (in a
+	// nudge, the next one booked).
 	Meetings []Meeting
+	// Span is what the update covers, for its first line: "for the week"
+	// when "" ("since we last met" in a nudge); Ahead names its meetings
+	// ahead: "Next week" when "".
+	Span, Ahead string
 	// Asks are the boss's asks the update follows, in the order of
 	// updateRules, each with the feedback or style line that made it.
 	Asks []AppliedAsk
@@ -138,7 +186,7 @@ func (u StatusUpdate) BottomLine() string {
 	if n := len(u.Decisions); n > 0 {
 		progress = append(progress, plural(n, "decision", "decisions")+" to confirm")
 	}
-	s := "Quick update for the week"
+	s := "Quick update " + cmp.Or(u.Span, "for the week")
 	switch {
 	case len(attention) > 0 && len(progress) > 0:
 		return s + ": " + andList(attention) + " (below); " + andList(progress) + "."
@@ -149,6 +197,21 @@ func (u StatusUpdate) BottomLine() string {
 	}
 	return s + "."
 }
+
+// Covers says, to the user, what the update covers: "this week", or
+// "since you last met" in a nudge.
+func (u StatusUpdate) Covers() string {
+	switch u.Span {
+	case "":
+		return "this week"
+	case "since we last met":
+		return "since you last met"
+	}
+	return "lately"
+}
+
+// AheadTitle names the meetings the update lists as coming.
+func (u StatusUpdate) AheadTitle() string { return cmp.Or(u.Ahead, "Next week") }
 
 // andList joins phrases as prose: "a", "a and b", "a, b and c".
 func andList(ps []string) string {
@@ -230,6 +293,7 @@ func (r *Renderer) Digest(d DigestData) (Rendered, error) {
 				b.Meetings = append(b.Meetings, m.Meeting)
 			}
 		}
+		b.Record.ThisMonth, b.Record.LastMonth = d.Due.Month(), d.Due.AddDate(0, 0, -d.Due.Day()).Month()
 		b.Update = statusUpdate(d.Now, b)
 		if me := oneline(d.Me); me != "" {
 			b.Update.Me = first(me)
@@ -388,6 +452,10 @@ func SampleDigest(now time.Time) DigestData {
 				Feedback: []meetinglog.Item{
 					{ID: 13, Kind: meetinglog.Feedback, Owner: "boss", Text: "The migration update was too detailed: lead with the risk and the date, details on request",
 						Created: due.Add(-10 * day)},
+				},
+				Record: FollowRecord{
+					This: meetinglog.FollowThrough{Due: 5, OnTime: 4, Open: 1},
+					Last: meetinglog.FollowThrough{Due: 4, OnTime: 2, Late: 2},
 				},
 			},
 			{Boss: sam},

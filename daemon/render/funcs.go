@@ -362,6 +362,10 @@ func firstName(name string) string {
 	return ""
 }
 
+// FirstName is what the emails call a boss: their first name, skipping
+// titles, or "your boss" for one with no name.
+func FirstName(name string) string { return first(name) }
+
 // first is firstName for templates, with "your boss" for a boss with no
 // name.
 func first(name string) string {

@@ -190,7 +190,9 @@ type Renderer struct {
 
 // kinds returns the email kinds, each with a subject, a text and an HTML
 // template.
-func kinds() []string { return []string{"brief", "followup", "notice", "confirm", "digest", "catchup"} }
+func kinds() []string {
+	return []string{"brief", "followup", "notice", "confirm", "digest", "catchup", "nudge"}
+}
 
 // New parses the embedded templates and then, if dir != "", every *.tmpl file
 // in dir on top: a file with the same name replaces the built-in one and a
@@ -348,6 +350,16 @@ func (r *Renderer) check() error {
 	for _, d := range []DigestData{dg, lateDigest, emptyDigest(dg), {Now: now, Due: now, From: now}} {
 		if _, err := r.Digest(d); err != nil {
 			return fmt.Errorf("check digest with sample data: %w", err)
+		}
+	}
+	nu := SampleNudge(now)
+	missed := nu
+	missed.Reason, missed.Missed = NudgeCancelled, []Missed{{Meeting: *nu.Last, Why: "cancelled"}, {Meeting: *nu.Last, Why: "declined by Dana"}}
+	unseen := nu
+	unseen.Last, unseen.Since, unseen.Every, unseen.Agreed = nil, now.AddDate(0, 0, -30), 0, false
+	for _, d := range []NudgeData{nu, missed, unseen, {Now: now, Boss: nu.Boss}} {
+		if _, err := r.Nudge(d); err != nil {
+			return fmt.Errorf("check nudge with sample data: %w", err)
 		}
 	}
 	cu := SampleCatchup(now)

@@ -2,13 +2,15 @@
 // when: a brief before each meeting with a boss (one per configured lead
 // time), a follow-up after it, a notice when a meeting whose brief went
 // out is cancelled or moved, the weekly digest, which belongs to no
-// meeting, and after downtime a catch-up that names the follow-ups the
-// caps of [limits] left out.
+// meeting, after downtime a catch-up that names the follow-ups the caps of
+// [limits] left out, and a nudge when the user and a boss go too long
+// without meeting (PlanNudges).
 //
 // The plan is not stored: it is worked out afresh from the meetings, the
 // configuration and the outbox (what was already queued or sent) each time
 // the calendar changes or a job falls due. That makes every rule, including
-// what to do after downtime, a property of one pure function, Plan.
+// what to do after downtime, a property of pure functions, Plan and
+// PlanNudges.
 package schedule
 
 import (
@@ -54,7 +56,11 @@ type Config struct {
 	// Location (the user's zone; nil means the system's).
 	Digest       bool
 	DigestWeekly config.Weekly
-	Location     *time.Location
+	// Nudges turns the nudges on (see PlanNudges), for the bosses of
+	// Cadences.
+	Nudges   bool
+	Cadences []Cadence
+	Location *time.Location
 	// The caps of [limits] (see PlanCapped); zero means the default.
 	MeetingsPerBossPerDay   int
 	EmailsPerBossPerDay     int
@@ -63,8 +69,8 @@ type Config struct {
 
 // Job is one email for one meeting, the weekly digest, or a catch-up.
 type Job struct {
-	Meeting meeting.Meeting // zero for a digest or a catch-up
-	Kind    string          // outbox.KindBrief, KindFollowup, KindNotice, KindDigest or KindCatchup
+	Meeting meeting.Meeting // zero for a digest, a catch-up or a nudge
+	Kind    string          // outbox.KindBrief, KindFollowup, KindNotice, KindDigest, KindCatchup or KindNudge
 	Variant string          // tells apart jobs of one kind for one meeting; a digest's ISO week
 	Lead    time.Duration   // briefs: how long before the start
 	Due     time.Time
@@ -75,6 +81,8 @@ type Job struct {
 	OldStart time.Time
 	// Skipped, for a catch-up: the overdue follow-ups it names instead.
 	Skipped []Job
+	// Nudge, for a nudge: the gap it is about.
+	Nudge *Nudge
 }
 
 // Describe says what the job is, for status lines and logs: "brief for
@@ -85,6 +93,11 @@ func (j Job) Describe() string {
 		return "weekly digest for " + j.Variant
 	case outbox.KindCatchup:
 		return fmt.Sprintf("catch-up naming %d follow-ups not sent", len(j.Skipped))
+	case outbox.KindNudge:
+		if j.Nudge != nil {
+			return "nudge about the meetings with " + j.Nudge.Boss
+		}
+		return "nudge"
 	}
 	return j.Kind + " for " + j.Meeting.Event.Title + " with " + j.Meeting.Boss
 }

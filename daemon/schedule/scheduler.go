@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/leadup/leadup/daemon/clock"
@@ -31,12 +32,15 @@ type Store interface {
 	// Meeting returns one meeting in full.
 	Meeting(ctx context.Context, key string) (meeting.Meeting, error)
 	OutboxForMeetings(ctx context.Context, keys []string) (map[string][]outbox.Message, error)
-	// OutboxWithoutMeeting returns the rows of no meeting (the digests)
-	// created at or after since.
+	// OutboxWithoutMeeting returns the rows of no meeting (digests,
+	// catch-ups, nudges) created at or after since.
 	OutboxWithoutMeeting(ctx context.Context, since time.Time) ([]outbox.Message, error)
 	// FirstRecorded returns when the store first recorded a meeting or an
 	// email; zero for a new store.
 	FirstRecorded(ctx context.Context) (time.Time, error)
+	// Contact returns the meetings with boss around at (see
+	// meeting.Contact), 1:1s up to ahead past at.
+	Contact(ctx context.Context, boss string, at time.Time, ahead time.Duration) (meeting.Contact, error)
 	Enqueue(ctx context.Context, m outbox.Message) (bool, error)
 }
 
@@ -213,18 +217,47 @@ func current(ctx context.Context, st Store, cfg Config, now time.Time) (due, upc
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var since time.Time
-	if cfg.Digest {
-		if existing[""], err = st.OutboxWithoutMeeting(ctx, now.Add(-digestLookback)); err != nil {
-			return nil, nil, nil, err
-		}
-		if since, err = st.FirstRecorded(ctx); err != nil {
-			return nil, nil, nil, err
+	if !cfg.Digest && !cfg.Nudges {
+		due, upcoming, capped = PlanCapped(now, cfg, ms, existing, time.Time{})
+		return due, upcoming, capped, nil
+	}
+	since, err := st.FirstRecorded(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var contacts []meeting.Contact
+	lookback := now.Add(-digestLookback)
+	if cfg.Nudges && !since.IsZero() {
+		for _, c := range cfg.Cadences {
+			ct, err := st.Contact(ctx, c.Boss, now, rhythmAhead)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			contacts = append(contacts, ct)
+			// A gap's nudge was queued after the gap began.
+			if ct.Last.Key == "" {
+				lookback = time.Time{}
+			} else if ct.Last.Event.Start.Before(lookback) {
+				lookback = ct.Last.Event.Start
+			}
 		}
 	}
+	if existing[""], err = st.OutboxWithoutMeeting(ctx, lookback); err != nil {
+		return nil, nil, nil, err
+	}
 	due, upcoming, capped = PlanCapped(now, cfg, ms, existing, since)
+	if cfg.Nudges {
+		nd, nu := PlanNudges(now, cfg.Cadences, contacts, existing[""], since)
+		due = append(due, nd...)
+		upcoming = append(upcoming, nu...)
+		slices.SortStableFunc(upcoming, func(a, b Job) int { return a.Due.Compare(b.Due) })
+	}
 	return due, upcoming, capped, nil
 }
+
+// rhythmAhead is how far past now the 1:1s that give a boss's rhythm are
+// read: a series booked ahead shows it before any meeting took place.
+const rhythmAhead = 90 * 24 * time.Hour
 
 func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
 	if outbox.OfMeeting(j.Kind) {
@@ -247,6 +280,9 @@ func (s *Scheduler) dispatch(ctx context.Context, j Job) error {
 	case !inserted:
 	case j.Kind == outbox.KindDigest:
 		s.o.Log.Info("queued digest", "week", j.Variant, "due", j.Due, "late", j.Late, "message_id", msg.MessageID)
+	case j.Kind == outbox.KindNudge && j.Nudge != nil:
+		s.o.Log.Info("queued nudge", "boss", j.Nudge.Boss, "reason", j.Nudge.Reason, "last_met", j.Nudge.Last.Event.Start,
+			"late", j.Late, "message_id", msg.MessageID)
 	case j.Kind == outbox.KindCatchup:
 		s.o.Log.Info("queued catch-up naming the follow-ups not sent after downtime", "follow_ups", len(j.Skipped),
 			"titles", titles(j.Skipped), "message_id", msg.MessageID)

@@ -40,7 +40,9 @@
 //     order they were logged; a reply to an email written before reads the
 //     row ids it showed;
 //   - 0008: indexes for a brief's "last time", one boss's meetings by start
-//     and replies by meeting.
+//     and replies by meeting;
+//   - 0009: nudges in the outbox, of no meeting, one per gap with a boss;
+//     an index of the meetings held, by boss and start.
 //
 // Meetings are never deleted: a cancelled one keeps its row, because the
 // emails sent and the items logged refer to it.

@@ -131,6 +131,14 @@ func (s *Store) ClosedActionsBetween(ctx context.Context, boss string, from, to 
 		boss, from.Unix(), to.Unix())
 }
 
+// CommitmentsDueBetween returns the user's own action items with boss due
+// in [from, to), open or closed, by due date: what their follow-through
+// is measured on (meetinglog.FollowThroughOf).
+func (s *Store) CommitmentsDueBetween(ctx context.Context, boss string, from, to time.Time) ([]meetinglog.Item, error) {
+	return s.items(ctx, `boss = ? AND kind = 'action' AND owner = 'me' AND due_at >= ? AND due_at < ? ORDER BY due_at, id`,
+		boss, from.Unix(), to.Unix())
+}
+
 // LoggedBetween returns the items of kind with boss logged in [from, to),
 // in the order they were logged: the decisions of a week, say.
 func (s *Store) LoggedBetween(ctx context.Context, boss string, kind meetinglog.Kind, from, to time.Time) ([]meetinglog.Item, error) {

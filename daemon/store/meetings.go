@@ -302,18 +302,19 @@ func scanMeeting(r interface{ Scan(...any) error }) (meeting.Meeting, error) {
 // needs no more to plan, and loads a whole meeting only for a job that is
 // due), which keeps a plan over hundreds of meetings cheap.
 func (s *Store) MeetingsSince(ctx context.Context, t time.Time) ([]meeting.Meeting, error) {
-	ms, err := s.lightMeetings(ctx, `end_at > ?`, t.Unix())
+	ms, err := s.lightMeetings(ctx, `end_at > ? ORDER BY start_at, key`, t.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
 	}
 	return ms, nil
 }
 
-// lightMeetings returns the meetings that match where, earliest first,
-// light: their Event has only its id, series id, title, start and end.
+// lightMeetings returns the meetings that match where (a WHERE clause's
+// condition and what follows it: ORDER BY, LIMIT), light: their Event has
+// only its id, series id, title, start and end.
 func (s *Store) lightMeetings(ctx context.Context, where string, args ...any) ([]meeting.Meeting, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT key, calendar, status, boss, boss_email, one_on_one, boss_declined,
-		event_id, recurring_event_id, title, start_at, end_at FROM meetings WHERE `+where+` ORDER BY start_at, key`, args...)
+		event_id, recurring_event_id, title, start_at, end_at FROM meetings WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

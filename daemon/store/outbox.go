@@ -197,8 +197,8 @@ func (s *Store) OutboxForMeetings(ctx context.Context, keys []string) (map[strin
 }
 
 // OutboxWithoutMeeting returns the outbox rows that belong to no meeting
-// (the weekly digests) created at or after since, oldest first, bodies left
-// out.
+// (the weekly digests, catch-ups and nudges) created at or after since,
+// oldest first, bodies left out.
 func (s *Store) OutboxWithoutMeeting(ctx context.Context, since time.Time) ([]outbox.Message, error) {
 	return s.listOutbox(ctx, false, `WHERE meeting_key IS NULL AND created_at >= ? ORDER BY id`, since.Unix())
 }

@@ -13,7 +13,7 @@ import (
 // They are light, as MeetingsSince's are: their Event has only its id,
 // series id, title, start and end.
 func (s *Store) MeetingsAhead(ctx context.Context, boss string, from time.Time) ([]meeting.Meeting, error) {
-	ms, err := s.lightMeetings(ctx, `boss = ? AND start_at >= ? AND status = 'active'`, boss, from.Unix())
+	ms, err := s.lightMeetings(ctx, `boss = ? AND start_at >= ? AND status = 'active' ORDER BY start_at, key`, boss, from.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("list meetings ahead with %s: %w", boss, err)
 	}

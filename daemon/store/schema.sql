@@ -29,6 +29,8 @@ CREATE INDEX meetings_by_start ON meetings (status, start_at);
 CREATE INDEX meetings_by_series ON meetings (calendar, recurring_event_id) WHERE recurring_event_id != '';
 -- "Last time" in a brief walks back through one boss's meetings.
 CREATE INDEX meetings_by_boss ON meetings (boss, start_at);
+-- A nudge looks for the last meeting held with a boss (store.Contact).
+CREATE INDEX meetings_held_by_boss ON meetings (boss, start_at) WHERE status = 'active' AND boss_declined = 0;
 
 -- invitations holds the events that would be meetings with a boss but for
 -- an invitation the user has not answered, from someone who is neither a
@@ -67,12 +69,14 @@ CREATE TABLE calendar_sync (
 CREATE TABLE outbox (
 	id              INTEGER PRIMARY KEY,
 	message_id      TEXT NOT NULL UNIQUE,
-	meeting_key     TEXT REFERENCES meetings (key), -- NULL for a digest or a catch-up, which belong to no meeting
-	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm', 'digest', 'catchup')),
+	meeting_key     TEXT REFERENCES meetings (key), -- NULL for a digest, a catch-up or a nudge, which belong to no meeting
+	kind            TEXT NOT NULL CHECK (kind IN ('brief', 'followup', 'notice', 'confirm', 'digest', 'catchup', 'nudge')),
 	-- variant tells jobs of one kind apart: a brief's lead time in seconds,
 	-- "cancelled" or "moved@<unix start>" for a notice, "" for the follow-up,
 	-- the reply's Message-ID for a confirmation, the ISO week ("2026-W48")
-	-- for a digest, a digest of the follow-ups it names for a catch-up.
+	-- for a digest, a digest of the follow-ups it names for a catch-up, the
+	-- boss and the last meeting held with them for a nudge ("Dana
+	-- Whitfield|primary/1on1@1764669600": one nudge per gap).
 	variant         TEXT NOT NULL,
 	meeting_start   INTEGER NOT NULL, -- the meeting's start as the message tells it
 	late            INTEGER NOT NULL DEFAULT 0,
@@ -90,7 +94,7 @@ CREATE TABLE outbox (
 	created_at      INTEGER NOT NULL,
 	updated_at      INTEGER NOT NULL,
 	sent_at         INTEGER,
-	CHECK ((meeting_key IS NULL) = (kind IN ('digest', 'catchup')))
+	CHECK ((meeting_key IS NULL) = (kind IN ('digest', 'catchup', 'nudge')))
 ) STRICT;
 
 CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE state IN ('queued', 'sending');
@@ -98,6 +102,8 @@ CREATE INDEX outbox_by_meeting ON outbox (meeting_key);
 CREATE UNIQUE INDEX outbox_by_reply_token ON outbox (reply_token) WHERE reply_token != '';
 -- One digest a week, whatever its Message-ID.
 CREATE UNIQUE INDEX outbox_digest_by_week ON outbox (variant) WHERE kind = 'digest';
+-- One nudge a gap.
+CREATE UNIQUE INDEX outbox_nudge_by_gap ON outbox (variant) WHERE kind = 'nudge';
 
 -- items is the meeting log: decisions, action items, feedback, talking points
 -- and notes, per boss, most of them tied to the meeting they came from.
