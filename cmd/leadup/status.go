@@ -71,7 +71,7 @@ func runStatus(ctx context.Context, e *env, days int) int {
 		case outbox.KindCatchup:
 			what, boss = fmt.Sprintf("%d meetings without a follow-up", len(j.Skipped)), "all bosses"
 		case outbox.KindNudge:
-			what, boss = nudgeWhat(j.Nudge), j.Nudge.Boss
+			what, boss = nudgeWhat(j.Nudge, loc), j.Nudge.Boss
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", when, jobLabel(j), what, boss)
 	}
@@ -155,16 +155,16 @@ func jobLabel(j schedule.Job) string {
 	return j.Kind
 }
 
-// nudgeWhat says what a nudge is about: "2 1:1s missed", "no meeting since
-// Tue 17 Nov".
-func nudgeWhat(n *schedule.Nudge) string {
+// nudgeWhat says what a nudge is about: "two 1:1s in a row missed", "no
+// meeting since Tue 17 Nov", in the user's zone loc.
+func nudgeWhat(n *schedule.Nudge, loc *time.Location) string {
 	switch {
 	case n.Reason == schedule.NudgeCancelled:
 		return "two 1:1s in a row missed"
 	case n.Last.Key != "":
-		return "no meeting since " + n.Last.Event.Start.Format("Mon 2 Jan")
+		return "no meeting since " + n.Last.Event.Start.In(loc).Format("Mon 2 Jan")
 	}
-	return "no meeting since " + n.Since.Format("Mon 2 Jan")
+	return "no meeting seen since " + n.Since.In(loc).Format("Mon 2 Jan")
 }
 
 // shortDuration formats 1h0m0s as "1h" and 24h as "1d".
