@@ -64,8 +64,9 @@ func Check(ctx context.Context, o Options, co CheckOptions, report func(CheckRes
 	}
 	c.config()
 	c.state(ctx)
+	msOK := c.microsoftToken(ctx)
 	tokens := c.token(ctx)
-	c.calendar(ctx, tokens)
+	c.calendar(ctx, tokens, msOK)
 	c.smtp(ctx, tokens)
 	c.imap(ctx, tokens)
 	return c.ok
@@ -157,7 +158,9 @@ func (c *checker) state(ctx context.Context) {
 // failed.
 func (c *checker) token(ctx context.Context) *googleauth.TokenSource {
 	if !needsGoogle(c.cfg) {
-		c.skip("token", "no Google sign-in needed: the calendar is an .ics feed and mail signs in without OAuth")
+		if c.cfg.Calendar.Source != config.SourceMicrosoft {
+			c.skip("token", "no sign-in needed: the calendar is "+c.cfg.Calendar.SourceName()+" and mail signs in without OAuth")
+		}
 		return nil
 	}
 	tokens, err := openTokens(ctx, c.cfg, c.o.Log)
@@ -200,11 +203,40 @@ func (c *checker) token(ctx context.Context) *googleauth.TokenSource {
 	return tokens
 }
 
+// microsoftToken checks the saved Microsoft sign-in, when the calendar is
+// Microsoft's, refreshing it to prove Microsoft still accepts it. It
+// reports whether it may be used.
+func (c *checker) microsoftToken(ctx context.Context) bool {
+	if c.cfg.Calendar.Source != config.SourceMicrosoft {
+		return false
+	}
+	tokens, err := openMicrosoftTokens(ctx, c.cfg, c.o.Log)
+	if err != nil {
+		c.fail("token", oneLine(err), "run `leadup auth`")
+		return false
+	}
+	tokens.Invalidate()
+	if _, err := tokens.Token(); err != nil {
+		fix := "run `leadup auth`"
+		if !errors.Is(err, googleauth.ErrReauth) {
+			fix = "check [microsoft] client_id and tenant, and this machine's connection to Microsoft; then `leadup auth`"
+		}
+		c.fail("token", oneLine(err), fix)
+		return false
+	}
+	c.pass("token", c.cfg.Microsoft.TokenFile+" refreshed (Microsoft)")
+	return true
+}
+
 // calendar lists the calendar over the lookahead and counts the meetings
 // with each boss: a boss with none usually means a wrong address.
-func (c *checker) calendar(ctx context.Context, tokens *googleauth.TokenSource) {
-	if c.cfg.Calendar.Source == config.SourceGoogle && tokens == nil {
+func (c *checker) calendar(ctx context.Context, tokens *googleauth.TokenSource, msOK bool) {
+	switch {
+	case c.cfg.Calendar.Source == config.SourceGoogle && tokens == nil:
 		c.notTried("calendar", "needs a working Google token")
+		return
+	case c.cfg.Calendar.Source == config.SourceMicrosoft && !msOK:
+		c.notTried("calendar", "needs a working Microsoft token")
 		return
 	}
 	source, err := openCalendar(ctx, c.o, tokens)
@@ -217,8 +249,13 @@ func (c *checker) calendar(ctx context.Context, tokens *googleauth.TokenSource) 
 	ch, err := source.Sync(ctx, "")
 	if err != nil {
 		fix := "check google.calendar, and that the Calendar API is enabled in your Google Cloud project"
-		if c.cfg.Calendar.Source == config.SourceICS {
+		switch c.cfg.Calendar.Source {
+		case config.SourceICS:
 			fix = "check calendar.ics_url or calendar.ics_file: the address must be the calendar's secret iCal address"
+		case config.SourceCalDAV:
+			fix = "check calendar.caldav_url, username and the app password, and calendar.calendars (names as the server shows them)"
+		case config.SourceMicrosoft:
+			fix = "check [microsoft] calendar (a calendar's name as Outlook shows it) and that the app registration has Calendars.Read"
 		}
 		c.fail("calendar", oneLine(err), fix)
 		return

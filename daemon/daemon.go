@@ -44,7 +44,9 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/leadup/leadup/daemon/calendar"
+	"github.com/leadup/leadup/daemon/calendar/caldav"
 	"github.com/leadup/leadup/daemon/calendar/google"
+	"github.com/leadup/leadup/daemon/calendar/graph"
 	"github.com/leadup/leadup/daemon/calendar/ics"
 	"github.com/leadup/leadup/daemon/clock"
 	"github.com/leadup/leadup/daemon/compose"
@@ -54,6 +56,7 @@ import (
 	"github.com/leadup/leadup/daemon/mail"
 	"github.com/leadup/leadup/daemon/mailbox"
 	"github.com/leadup/leadup/daemon/meeting"
+	"github.com/leadup/leadup/daemon/msauth"
 	"github.com/leadup/leadup/daemon/outbox"
 	"github.com/leadup/leadup/daemon/render"
 	"github.com/leadup/leadup/daemon/replytoken"
@@ -303,8 +306,13 @@ func openCalendarAndTokens(ctx context.Context, o Options) (*googleauth.TokenSou
 // openCalendar builds the calendar source o.Config names; a Google one
 // needs the token source.
 func openCalendar(ctx context.Context, o Options, tokens *googleauth.TokenSource) (calendar.Source, error) {
-	if o.Config.Calendar.Source == config.SourceICS {
+	switch o.Config.Calendar.Source {
+	case config.SourceICS:
 		return openICS(ctx, o)
+	case config.SourceCalDAV:
+		return openCalDAV(ctx, o)
+	case config.SourceMicrosoft:
+		return openGraph(ctx, o)
 	}
 	return openGoogle(ctx, o, tokens)
 }
@@ -332,19 +340,66 @@ func openTokens(ctx context.Context, cfg *config.Config, log *slog.Logger) (*goo
 	return googleauth.NewTokenSource(ctx, conf, cfg.Google.TokenFile, log)
 }
 
-// openGoogle builds the Google Calendar source. Its HTTP client carries the
-// saved OAuth token and writes back every refreshed one.
+// openGoogle builds the Google Calendar source: one calendar, or several
+// merged (calendar.Merged), the user's own first. Its HTTP client carries
+// the saved OAuth token and writes back every refreshed one.
 func openGoogle(ctx context.Context, o Options, tokens *googleauth.TokenSource) (calendar.Source, error) {
 	cfg := o.Config
 	// Not oauth2.NewClient: it wraps the source in a ReuseTokenSource whose
 	// cache Invalidate could not reach. Our TokenSource caches by itself.
 	client := &http.Client{Transport: &oauth2.Transport{Source: tokens, Base: http.DefaultTransport}}
-	src, err := google.New(ctx, google.Options{
-		CalendarID: cfg.Google.Calendar,
+	ids := cfg.Calendar.Calendars
+	if len(ids) == 0 {
+		ids = []string{cfg.Google.Calendar}
+	}
+	var srcs []calendar.Source
+	for _, id := range ids {
+		src, err := google.New(ctx, google.Options{
+			CalendarID: id,
+			Lookahead:  cfg.Calendar.Lookahead,
+			Endpoint:   cfg.Google.Endpoint,
+			HTTPClient: client,
+			Tokens:     tokens,
+			UserAgent:  o.UserAgent,
+			Clock:      o.Clock,
+			Log:        o.Log,
+
+			MaxEvents:          cfg.Limits.EventsPerListing,
+			MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
+		})
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, src)
+	}
+	if len(srcs) == 1 {
+		return srcs[0], nil
+	}
+	return calendar.NewMerged(o.Log, srcs...), nil
+}
+
+// openMicrosoftTokens loads the saved Microsoft sign-in, which refreshes
+// and saves itself like Google's.
+func openMicrosoftTokens(ctx context.Context, cfg *config.Config, log *slog.Logger) (*googleauth.TokenSource, error) {
+	conf := msauth.Config(cfg.Microsoft.ClientID, cfg.Microsoft.Tenant, cfg.Microsoft.Authority)
+	return googleauth.NewTokenSourceFor(ctx, "Microsoft", conf, cfg.Microsoft.TokenFile, log)
+}
+
+// openGraph builds the Microsoft 365 source. Its HTTP client carries the
+// saved Microsoft token and writes back every refreshed one.
+func openGraph(ctx context.Context, o Options) (calendar.Source, error) {
+	cfg := o.Config
+	tokens, err := openMicrosoftTokens(ctx, cfg, o.Log)
+	if err != nil {
+		return nil, err
+	}
+	src, err := graph.New(graph.Options{
+		Calendar:   cfg.Microsoft.Calendar,
 		Lookahead:  cfg.Calendar.Lookahead,
-		Endpoint:   cfg.Google.Endpoint,
-		HTTPClient: client,
+		Endpoint:   cfg.Microsoft.Endpoint,
+		HTTPClient: &http.Client{Transport: &oauth2.Transport{Source: tokens, Base: http.DefaultTransport}},
 		Tokens:     tokens,
+		Me:         cfg.Calendar.Me,
 		UserAgent:  o.UserAgent,
 		Clock:      o.Clock,
 		Log:        o.Log,
@@ -353,7 +408,40 @@ func openGoogle(ctx context.Context, o Options, tokens *googleauth.TokenSource) 
 		MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
 	})
 	if err != nil {
-		return nil, err
+		return nil, &config.Error{File: cfg.Path, Key: "microsoft.endpoint", Msg: err.Error(), Fix: "check [microsoft]"}
+	}
+	return src, nil
+}
+
+// openCalDAV builds the CalDAV source: the server, the account and its app
+// password, read now from wherever it comes from.
+func openCalDAV(ctx context.Context, o Options) (calendar.Source, error) {
+	cfg := o.Config
+	c := cfg.Calendar
+	password, err := cfg.CalDAV.Password.Reveal(ctx)
+	if err != nil {
+		if ce, ok := errors.AsType[*config.Error](err); ok {
+			ce.File = cfg.Path
+			return nil, ce
+		}
+		return nil, &config.Error{File: cfg.Path, Key: "calendar.password", Msg: err.Error(),
+			Fix: "check the file or command that gives the app password"}
+	}
+	src, err := caldav.New(caldav.Options{
+		URL:                cfg.CalDAV.URL,
+		Username:           cfg.CalDAV.Username,
+		Password:           password,
+		Calendars:          c.Calendars,
+		Lookahead:          c.Lookahead,
+		Location:           cfg.Location,
+		Self:               c.Me,
+		Clock:              o.Clock,
+		Log:                o.Log,
+		MaxInstances:       cfg.Limits.EventsPerListing,
+		MaxSeriesInstances: cfg.Limits.InstancesPerSeries,
+	})
+	if err != nil {
+		return nil, &config.Error{File: cfg.Path, Key: "calendar.caldav_url", Msg: err.Error(), Fix: "check caldav_url"}
 	}
 	return src, nil
 }

@@ -8,16 +8,28 @@ import (
 
 	"github.com/leadup/leadup/daemon/config"
 	"github.com/leadup/leadup/daemon/googleauth"
+	"github.com/leadup/leadup/daemon/msauth"
 )
 
 var authCommand = command{
 	name:    "auth",
-	summary: "sign in to Google and save leadup's calendar token",
+	summary: "sign in to Google or Microsoft and save leadup's calendar token",
 	usage:   "[-no-browser] [-port N] [-config FILE]",
-	help: `Signs leadup in to your Google account with read-only access to your calendar
-events, and saves the token to google.token_file (mode 0600). With
-smtp.auth = "xoauth2" it also asks for permission to send mail through Gmail
-(https://mail.google.com/), so that no app password is needed.
+	help: `Signs leadup in to the account whose calendar it reads, with read-only access,
+and saves the token (mode 0600). It then reads the calendar once to show
+that the token works.
+
+Microsoft 365 and Outlook.com (calendar.source = "microsoft"): leadup prints
+an address and a code. Open the address on any device, type the code, sign
+in with the account whose calendar leadup should read, and accept. Nothing
+listens on this machine, so this works the same over SSH. The token goes to
+microsoft.token_file. The README walks through the app registration
+([microsoft] client_id) it needs.
+
+Google (calendar.source = "google"): it saves the token to
+google.token_file. With smtp.auth = "xoauth2" it also asks for permission to
+send mail through Gmail (https://mail.google.com/), so that no app password
+is needed.
 
 It needs the OAuth client file from Google Cloud (google.client_file); the
 README walks through creating it. leadup opens your browser on Google's
@@ -48,10 +60,21 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 	if code != exitOK {
 		return code
 	}
+	if cfg.Calendar.Source == config.SourceMicrosoft {
+		if code := authMicrosoft(ctx, e, cfg); code != exitOK {
+			return code
+		}
+		if !cfg.NeedsGoogleMailScope() {
+			return proveCalendar(ctx, e, cfg)
+		}
+	}
 	var scopes []string
 	switch {
 	case cfg.Calendar.Source == config.SourceGoogle:
 		scopes = append(scopes, googleauth.ScopeCalendarEventsReadonly)
+	case !cfg.NeedsGoogleMailScope() && cfg.Calendar.Source == config.SourceCalDAV:
+		fmt.Fprintln(e.stdout, `Nothing to do: a CalDAV calendar signs in with its app password (calendar.password_file), and mail signs in without Google.`)
+		return exitOK
 	case !cfg.NeedsGoogleMailScope():
 		fmt.Fprintln(e.stdout, `Nothing to do: the calendar is an .ics feed (calendar.source = "ics") and mail signs in without Google.`)
 		return exitOK
@@ -80,8 +103,33 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 		return exitFail
 	}
 	fmt.Fprintf(e.stdout, "Signed in. Token saved to %s.\n", cfg.Google.TokenFile)
+	return proveCalendar(ctx, e, cfg)
+}
 
-	// Prove the token works: one sync, and what it found.
+// authMicrosoft signs in to Microsoft with the device code and saves the
+// token.
+func authMicrosoft(ctx context.Context, e *env, cfg *config.Config) int {
+	conf := msauth.Config(cfg.Microsoft.ClientID, cfg.Microsoft.Tenant, cfg.Microsoft.Authority)
+	tok, err := msauth.Login(ctx, conf, e.stderr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "leadup: sign-in failed: %v\n", err)
+		if errors.Is(err, msauth.ErrAppConfig) {
+			fmt.Fprintln(e.stderr, "Check [microsoft] client_id and tenant, and the app registration (README, Microsoft 365).")
+			return exitConfig
+		}
+		return exitFail
+	}
+	if err := googleauth.WriteToken(cfg.Microsoft.TokenFile, tok); err != nil {
+		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(e.stdout, "Signed in to Microsoft. Token saved to %s.\n", cfg.Microsoft.TokenFile)
+	return exitOK
+}
+
+// proveCalendar shows that the saved token works: one sync, and what it
+// found.
+func proveCalendar(ctx context.Context, e *env, cfg *config.Config) int {
 	d, _, code := e.openDaemon(ctx)
 	if code != exitOK {
 		return code
@@ -96,10 +144,7 @@ func runAuth(ctx context.Context, e *env, noBrowser bool, port int) int {
 		fmt.Fprintf(e.stderr, "leadup: %v\n", err)
 		return exitFail
 	}
-	name := fmt.Sprintf("%q", cfg.Google.Calendar)
-	if cfg.Calendar.Source == config.SourceICS {
-		name = "(.ics)"
-	}
+	name := d.CalendarName()
 	fmt.Fprintf(e.stdout, "Calendar %s is readable: %d upcoming meetings with %s. Run \"leadup meetings\" to see them.\n",
 		name, len(ms), bossNames(cfg))
 	return exitOK

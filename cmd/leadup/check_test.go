@@ -204,7 +204,7 @@ emails = ["dana@example.com"]
 `), 0o600)
 	out, _, code := runCLI(t, "check", "-send-test", "-config", cfg)
 	for _, want := range []string{
-		"– token     no Google sign-in needed",
+		"– token     no sign-in needed: the calendar is an .ics calendar",
 		"✓ calendar  ics:file:" + filepath.Join(dir, "cal.ics") + ": 1 event in the next 14d; meetings: Dana Whitfield 1",
 		"✓ maildir   " + filepath.Join(dir, "Mail") + " is a writable Maildir; test email written",
 	} {

@@ -1,6 +1,8 @@
 // Package calendar defines the source-neutral view of a calendar that the
 // rest of leadup works with: events, the people on them, and the Source
-// interface that each calendar back end (Google Calendar today) implements.
+// interface that each calendar back end implements (google, graph for
+// Microsoft 365, caldav, ics), and Merged, which makes several calendars
+// one.
 //
 // A Source reports changes; it does not decide which events matter. That is
 // the boss rule's job (package meeting), so every back end shares it.
@@ -42,6 +44,11 @@ const (
 // are untrusted; Description in particular may hold HTML.
 type Event struct {
 	ID string `json:"id"`
+	// UID is the event's iCalendar UID (Google's iCalUID, Graph's iCalUId),
+	// the same on every calendar the event is on and for every instance of
+	// a series; "" when the source gives none. It tells one event seen on
+	// two calendars (see Merge).
+	UID string `json:"uid,omitempty"`
 	// RecurringEventID is the id of the series this is an instance of, and
 	// OriginalStart the start the series gave it before any move. Both are
 	// empty for single events. Together they identify an instance even after

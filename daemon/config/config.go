@@ -57,6 +57,8 @@ type Config struct {
 	TemplatesDir string
 	Calendar     Calendar
 	Google       Google
+	Microsoft    Microsoft
+	CalDAV       CalDAV
 	Bosses       []Boss
 	Me           Me
 	Filter       Filter
@@ -119,23 +121,24 @@ type Filter struct {
 // strings rather than Duration so that every bad one is reported, not only
 // the first that stops the Decoder.
 type rawConfig struct {
-	Timezone     *string     `toml:"timezone" hint:"put the zone name in double quotes, like timezone = \"Europe/Berlin\""`
-	StateDir     *string     `toml:"state_dir"`
-	TemplatesDir *string     `toml:"templates_dir"`
-	Calendar     rawCalendar `toml:"calendar"`
-	Google       rawGoogle   `toml:"google"`
-	Boss         []rawBoss   `toml:"boss"`
-	Me           rawMe       `toml:"me" hint:"[me] is a table, like works_best = \"...\" under a [me] header; your own addresses go under [calendar] as me = [\"...\"]"`
-	Filter       rawFilter   `toml:"filter"`
-	Brief        rawBrief    `toml:"brief"`
-	Followup     rawFollowup `toml:"followup"`
-	Mail         rawMail     `toml:"mail"`
-	SMTP         *rawSMTP    `toml:"smtp"` // nil without [smtp]
-	IMAP         *rawIMAP    `toml:"imap"` // nil without [imap]
-	Reply        rawReply    `toml:"reply"`
-	Digest       rawDigest   `toml:"digest"`
-	Nudge        rawNudge    `toml:"nudge"`
-	Limits       rawLimits   `toml:"limits"`
+	Timezone     *string      `toml:"timezone" hint:"put the zone name in double quotes, like timezone = \"Europe/Berlin\""`
+	StateDir     *string      `toml:"state_dir"`
+	TemplatesDir *string      `toml:"templates_dir"`
+	Calendar     rawCalendar  `toml:"calendar"`
+	Google       rawGoogle    `toml:"google"`
+	Microsoft    rawMicrosoft `toml:"microsoft"`
+	Boss         []rawBoss    `toml:"boss"`
+	Me           rawMe        `toml:"me" hint:"[me] is a table, like works_best = \"...\" under a [me] header; your own addresses go under [calendar] as me = [\"...\"]"`
+	Filter       rawFilter    `toml:"filter"`
+	Brief        rawBrief     `toml:"brief"`
+	Followup     rawFollowup  `toml:"followup"`
+	Mail         rawMail      `toml:"mail"`
+	SMTP         *rawSMTP     `toml:"smtp"` // nil without [smtp]
+	IMAP         *rawIMAP     `toml:"imap"` // nil without [imap]
+	Reply        rawReply     `toml:"reply"`
+	Digest       rawDigest    `toml:"digest"`
+	Nudge        rawNudge     `toml:"nudge"`
+	Limits       rawLimits    `toml:"limits"`
 }
 
 type rawGoogle struct {
@@ -278,6 +281,7 @@ func (p *parser) validate(raw *rawConfig) *Config {
 	p.templatesDir(raw.TemplatesDir, cfg)
 	p.calendar(&raw.Calendar, &raw.Google, cfg)
 	p.google(&raw.Google, cfg)
+	p.liveSources(&raw.Calendar, &raw.Microsoft, &raw.Google, cfg)
 	p.bosses(raw.Boss, cfg)
 	p.me(&raw.Me, cfg)
 	p.filter(&raw.Filter, cfg)

@@ -35,7 +35,7 @@ var DefaultDigest = Weekly{Day: time.Friday, Hour: 16}
 
 // Calendar is the [calendar] section: which calendar leadup watches.
 type Calendar struct {
-	Source string // SourceGoogle or SourceICS
+	Source string // SourceGoogle, SourceMicrosoft, SourceCalDAV or SourceICS
 	// ICSURL is the feed's address (https://, webcal:// turned into
 	// https://, or http:// to this machine). It is a Secret: a published
 	// calendar's address is all it takes to read it.
@@ -47,6 +47,10 @@ type Calendar struct {
 	Me        []string
 	Poll      time.Duration // how often the calendar is read
 	Lookahead time.Duration // how far ahead meetings are looked for
+	// Calendars are the calendars watched, the user's own first: Google
+	// calendar ids (google.calendar alone by default) or CalDAV calendar
+	// names (every calendar by default). An event on several is one.
+	Calendars []string
 }
 
 // Weekly is a time of the week, like "Fri 16:00", in the configured zone.
@@ -88,6 +92,13 @@ type rawCalendar struct {
 	Me            []string `toml:"me"`
 	Poll          *string  `toml:"poll" hint:"write a duration in double quotes, like poll = \"5m\""`
 	Lookahead     *string  `toml:"lookahead" hint:"write a duration in double quotes, like lookahead = \"14d\""`
+	// CalDAV.
+	CalDAVURL       *string  `toml:"caldav_url"`
+	Username        *string  `toml:"username"`
+	Password        *string  `toml:"password"`
+	PasswordFile    *string  `toml:"password_file"`
+	PasswordCommand *string  `toml:"password_command"`
+	Calendars       []string `toml:"calendars" hint:"write a list in brackets, like calendars = [\"primary\", \"team@group.calendar.google.com\"]"`
 }
 
 // Nudge is the [nudge] section: an email when the user and a boss go too
@@ -112,15 +123,15 @@ func (p *parser) calendar(raw *rawCalendar, google *rawGoogle, cfg *Config) {
 	c.Source = SourceGoogle
 	if raw.Source != nil {
 		switch s := strings.ToLower(strings.TrimSpace(*raw.Source)); s {
-		case SourceGoogle, SourceICS:
+		case SourceGoogle, SourceICS, SourceMicrosoft, SourceCalDAV:
 			c.Source = s
 		default:
-			p.errorf("calendar.source", `use "google" (the default) or "ics"`, "unknown source %q", *raw.Source)
+			p.errorf("calendar.source", `use "google" (the default), "microsoft", "caldav" or "ics"`, "unknown source %q", *raw.Source)
 		}
 	}
 
 	defPoll := DefaultPoll
-	if c.Source == SourceICS {
+	if c.Source == SourceICS || c.Source == SourceCalDAV {
 		defPoll = DefaultICSPoll
 	}
 	c.Poll = p.eitherDuration("poll", raw.Poll, google.Poll, defPoll, minPoll, 0)

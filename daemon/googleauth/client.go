@@ -2,7 +2,9 @@
 // in: it loads the OAuth client that the user created in Google Cloud, runs
 // the installed-app authorization code flow once (leadup auth), saves the
 // resulting token to a file, and hands out fresh access tokens to the
-// Calendar and mail code from then on.
+// Calendar and mail code from then on. The token file and the refreshing
+// TokenSource are not Google's alone: Microsoft's sign-in (msauth) saves and
+// refreshes its token with them (NewTokenSourceFor).
 //
 // leadup is an installed application in the sense of RFC 8252: its client
 // secret ships with every copy and is not a secret, so the flow relies on a

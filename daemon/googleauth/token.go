@@ -33,7 +33,7 @@ type tokenFile struct {
 func ReadToken(path string) (*oauth2.Token, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s does not exist; run `leadup auth` to connect leadup to your Google account", ErrNoToken, path)
+		return nil, fmt.Errorf("%w: %s does not exist; run `leadup auth` to sign leadup in to your calendar", ErrNoToken, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read token: %w", err)

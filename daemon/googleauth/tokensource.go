@@ -31,6 +31,9 @@ type TokenSource struct {
 	path string
 	log  *slog.Logger
 	hc   *http.Client
+	// provider names the identity provider in messages: "Google", or
+	// "Microsoft" for the same refresh-and-save with Microsoft's sign-in.
+	provider string
 
 	// mu is held across a refresh, so that callers arriving while one is
 	// under way wait for its token instead of starting their own.
@@ -46,6 +49,12 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // under oauth2.HTTPClient, or one with timeouts; ctx is not kept, so a
 // refresh is bounded by the client's timeout, not by ctx. log may be nil.
 func NewTokenSource(ctx context.Context, conf *oauth2.Config, path string, log *slog.Logger) (*TokenSource, error) {
+	return NewTokenSourceFor(ctx, "Google", conf, path, log)
+}
+
+// NewTokenSourceFor is NewTokenSource for another OAuth provider, named in
+// messages: Microsoft's tokens are refreshed and saved the same way.
+func NewTokenSourceFor(ctx context.Context, provider string, conf *oauth2.Config, path string, log *slog.Logger) (*TokenSource, error) {
 	if conf == nil {
 		return nil, errors.New("new token source: nil oauth2.Config")
 	}
@@ -60,7 +69,7 @@ func NewTokenSource(ctx context.Context, conf *oauth2.Config, path string, log *
 		return nil, fmt.Errorf("%w: %s has no refresh token, so leadup cannot stay signed in; run `leadup auth` again", ErrReauth, path)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		log.Warn("Google token file is readable by other users; anyone who can read it can read your calendar",
+		log.Warn(provider+" token file is readable by other users; anyone who can read it can read your calendar",
 			"path", path, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()), "fix", "chmod 600 "+path)
 	}
 	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
@@ -68,12 +77,13 @@ func NewTokenSource(ctx context.Context, conf *oauth2.Config, path string, log *
 		hc = defaultHTTPClient()
 	}
 	return &TokenSource{
-		conf:  conf,
-		path:  path,
-		log:   log,
-		hc:    hc,
-		tok:   tok,
-		scope: grantedScope(tok),
+		conf:     conf,
+		path:     path,
+		log:      log,
+		hc:       hc,
+		provider: provider,
+		tok:      tok,
+		scope:    grantedScope(tok),
 	}, nil
 }
 
@@ -93,13 +103,18 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	tok, err := s.conf.TokenSource(ctx, s.tok).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
+		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" && s.provider != "Google" {
+			return nil, fmt.Errorf("refresh %s token: %w (%w): %s no longer accepts the saved sign-in "+
+				"(it was revoked, the password changed, or it went unused for 90 days); run `leadup auth` again",
+				s.provider, ErrReauth, err, s.provider)
+		}
 		if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
 			return nil, fmt.Errorf("refresh Google token: %w (%w): Google no longer accepts the saved authorisation; "+
 				"run `leadup auth` again. If your OAuth app is in Google's \"Testing\" publishing status, "+
 				"its refresh tokens expire after 7 days: publish it (\"In production\" under "+
 				"APIs & Services → OAuth consent screen) to avoid this", ErrReauth, err)
 		}
-		return nil, fmt.Errorf("refresh Google token: %w", err)
+		return nil, fmt.Errorf("refresh %s token: %w", s.provider, err)
 	}
 	if tok.RefreshToken == "" { // belt and braces; see above
 		tok.RefreshToken = s.tok.RefreshToken
@@ -115,9 +130,9 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	// A failed write is logged, not returned: the access token in hand is
 	// good for an hour, and the next refresh writes the file again.
 	if err := WriteToken(s.path, tok); err != nil {
-		s.log.Error("cannot save refreshed Google token", "path", s.path, "err", err)
+		s.log.Error("cannot save refreshed "+s.provider+" token", "path", s.path, "err", err)
 	}
-	s.log.Debug("refreshed Google access token", "expiry", tok.Expiry.Format(time.RFC3339), "refresh_token_rotated", rotated)
+	s.log.Debug("refreshed "+s.provider+" access token", "expiry", tok.Expiry.Format(time.RFC3339), "refresh_token_rotated", rotated)
 	return tok, nil
 }
 
@@ -131,7 +146,7 @@ func (s *TokenSource) Invalidate() {
 	t := *s.tok
 	t.AccessToken = ""
 	s.tok = &t
-	s.log.Debug("invalidated Google access token")
+	s.log.Debug("invalidated " + s.provider + " access token")
 }
 
 // Scopes returns the scopes Google granted to the saved authorisation, or

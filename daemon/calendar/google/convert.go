@@ -19,6 +19,7 @@ import (
 func convert(it *calendarapi.Event) (calendar.Event, error) {
 	ev := calendar.Event{
 		ID:               it.Id,
+		UID:              it.ICalUID,
 		RecurringEventID: it.RecurringEventId,
 		Status:           it.Status,
 		Type:             it.EventType,

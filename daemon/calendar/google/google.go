@@ -28,10 +28,10 @@ import (
 )
 
 // listFields is the partial-response selector: only what leadup reads.
-// Everything else in an event (reminders, creator, etag, iCalUID…) would be
+// Everything else in an event (reminders, creator, etag…) would be
 // bytes on every poll for nothing.
 const listFields = "nextPageToken,nextSyncToken,items(" +
-	"id,status,eventType,summary,description,location,htmlLink,updated," +
+	"id,iCalUID,status,eventType,summary,description,location,htmlLink,updated," +
 	"start,end,recurringEventId,originalStartTime," +
 	"organizer(email,displayName,self)," +
 	"attendees(email,displayName,self,organizer,resource,optional,responseStatus)," +

@@ -386,7 +386,7 @@ func (c *Calendar) instances(m *vevent, w calendar.Window, limit int) (out []rda
 func (v *vevent) event(id string, start, end time.Time, seriesUID string, original time.Time) calendar.Event {
 	d := &v.info
 	ev := calendar.Event{
-		ID:     id,
+		ID: id, UID: v.uid,
 		Status: d.statusName(), Type: types[d.typ],
 		Title: d.title, Description: d.description, Location: d.location,
 		Start: start.UTC(), End: end.UTC(), AllDay: v.allDay, TimeZone: v.zone.name,

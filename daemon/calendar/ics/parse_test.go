@@ -136,6 +136,7 @@ func TestGoogleExport(t *testing.T) {
 	first := find(t, evs, oneOnOne+"_20251007T133000Z")
 	want := calendar.Event{
 		ID:               oneOnOne + "_20251007T133000Z",
+		UID:              oneOnOne,
 		RecurringEventID: oneOnOne,
 		OriginalStart:    utc("2025-10-07T13:30"),
 		Status:           calendar.StatusConfirmed,
