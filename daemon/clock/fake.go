@@ -177,3 +177,57 @@ func (t *fakeTimer) drain() {
 	default:
 	}
 }
+
+// Instant is a Clock for code that waits between retries: its time stands
+// still but for Advance, and its timers fire at once. Waits lists every
+// timer's duration, so that a test can check a backoff without sleeping.
+// It is safe for concurrent use.
+type Instant struct {
+	mu    sync.Mutex
+	now   time.Time
+	waits []time.Duration
+}
+
+// NewInstant returns an Instant clock set to now.
+func NewInstant(now time.Time) *Instant { return &Instant{now: now} }
+
+// Now returns the clock's time.
+func (c *Instant) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// NewTimer returns a timer that has already fired, and records d.
+func (c *Instant) NewTimer(d time.Duration) Timer {
+	c.mu.Lock()
+	c.waits = append(c.waits, d)
+	now := c.now
+	c.mu.Unlock()
+	f := NewFake(now)
+	t := f.NewTimer(d)
+	f.Advance(d)
+	return t
+}
+
+// Advance moves the time forward by d.
+func (c *Instant) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Waits returns the durations of the timers made since the last
+// ResetWaits, in order.
+func (c *Instant) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+// ResetWaits forgets the timers made so far.
+func (c *Instant) ResetWaits() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.waits = nil
+}

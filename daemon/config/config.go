@@ -12,9 +12,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -362,7 +362,7 @@ func (p *parser) endpoint(key, s string) string {
 		p.errorf(key, "remove the user name and password: leadup authenticates with OAuth", "URL %q contains credentials", s)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
 		p.errorf(key, fix, "URL %q has a query or fragment", s)
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !loopback.Host(u.Hostname()):
 		p.errorf(key, "use https://, or http:// only to 127.0.0.1, ::1 or localhost",
 			"plain http to %s would send the OAuth token in clear text", u.Hostname())
 	default:
@@ -375,16 +375,6 @@ func (p *parser) endpoint(key, s string) string {
 		return u.String()
 	}
 	return ""
-}
-
-// isLoopback reports whether host names this machine: "localhost", or an
-// address in 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func (p *parser) bosses(raw []rawBoss, cfg *Config) {

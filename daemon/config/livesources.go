@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/leadup/leadup/internal/loopback"
 	"net/url"
 	"strings"
 )
@@ -158,7 +159,7 @@ func (p *parser) caldavURL(s string) string {
 		p.errorf("calendar.caldav_url", fix, "%q is not an absolute URL", s)
 	case u.User != nil:
 		p.errorf("calendar.caldav_url", "remove the user name and password from the URL: put them in username and password_file", "URL contains credentials")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !loopback.Host(u.Hostname()):
 		p.errorf("calendar.caldav_url", "use https://, or http:// only to 127.0.0.1, ::1 or localhost",
 			"plain http to %s would send the password in clear text", u.Hostname())
 	case u.Scheme != "https" && u.Scheme != "http":

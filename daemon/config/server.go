@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"net"
 	"slices"
 	"strconv"
@@ -191,7 +192,7 @@ func (p *parser) security(s *server, v *string, host string) string {
 			p.errorf(key, fix, "unknown value %q", v)
 		}
 	}
-	if sec == SecurityNone && host != "" && !isLoopback(host) {
+	if sec == SecurityNone && host != "" && !loopback.Host(host) {
 		p.errorf(key, `use "starttls" or "tls"; "none" is only allowed to 127.0.0.1, ::1 or localhost`,
 			`"none" to %s would send mail and passwords across the network in clear text`, host)
 	}
@@ -308,7 +309,7 @@ func (p *parser) credentials(section, auth, host string, hasUser bool, pwKey str
 			p.errorf(pwKey, "remove it: xoauth2 signs in with the Google token that `leadup auth` stores", "is not used with auth %q", auth)
 			*pw = Secret{}
 		}
-		if host != "" && !isLoopback(host) && !isGoogleHost(host) {
+		if host != "" && !loopback.Host(host) && !isGoogleHost(host) {
 			p.log.Warn(`auth "xoauth2" signs in with your Google token, which only Google's servers accept`, "key", section+".auth", "host", host)
 		}
 	}

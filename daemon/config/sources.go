@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"net/url"
 	"slices"
 	"strings"
@@ -219,7 +220,7 @@ func ICSURL(s string) (string, error) {
 		u.Scheme = "https"
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !loopback.Host(u.Hostname()) {
 			return "", fmt.Errorf("plain http to %s would send the calendar's secret address in clear text: use https://", u.Hostname())
 		}
 	default:

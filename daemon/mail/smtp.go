@@ -5,8 +5,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -212,10 +212,10 @@ func (s *SMTP) settings() (settings, error) {
 		// Without TLS the message, and the password if there is one, cross
 		// the network in the clear: acceptable only to a relay on this
 		// machine. Checked before dialling, so nothing leaves it.
-		if !isLoopback(st.host) {
+		if !loopback.Host(st.host) {
 			return st, permanent("config", "security %q is allowed only to a loopback host, not %q", st.security, st.host)
 		}
-		if st.auth != AuthNone && !isLoopback(st.host) {
+		if st.auth != AuthNone && !loopback.Host(st.host) {
 			return st, permanent("config", "auth %q without TLS is allowed only to a loopback host", st.auth)
 		}
 	default:
@@ -244,18 +244,6 @@ func (s *SMTP) settings() (settings, error) {
 		return st, permanent("config", "unknown auth %q (want plain, login, xoauth2 or none)", st.auth)
 	}
 	return st, nil
-}
-
-// isLoopback reports whether host is "localhost" or a loopback IP
-// (127.0.0.0/8, ::1). Other names are not resolved: what a name resolves to
-// can change, and the check must not depend on the network.
-func isLoopback(host string) bool {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
-	if host == "localhost" {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // checkEnvelope refuses envelope addresses that go-smtp would refuse with

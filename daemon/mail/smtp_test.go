@@ -686,33 +686,6 @@ func (errTimeout) Error() string   { return "i/o timeout" }
 func (errTimeout) Timeout() bool   { return true }
 func (errTimeout) Temporary() bool { return true }
 
-func TestIsLoopback(t *testing.T) {
-	tests := []struct {
-		host string
-		want bool
-	}{
-		{"127.0.0.1", true},
-		{"127.1.2.3", true},
-		{"::1", true},
-		{"localhost", true},
-		{"LOCALHOST.", true},
-		{"::ffff:127.0.0.1", true},
-		{"192.0.2.1", false},
-		{"10.0.0.1", false},
-		{"::", false},
-		{"0.0.0.0", false},
-		{"localhost.example.com", false},
-		{"smtp.gmail.com", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.host, func(t *testing.T) {
-			if got := isLoopback(tt.host); got != tt.want {
-				t.Errorf("isLoopback(%q) = %v, want %v", tt.host, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestIsPermanent(t *testing.T) {
 	tests := []struct {
 		name string

@@ -18,9 +18,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"log/slog"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -248,7 +248,7 @@ func New(o Options) (*Watcher, error) {
 	case SecurityNone:
 		// Refused here, before any dial, so a password never crosses a
 		// network in the clear because of a configuration slip.
-		if !isLoopback(o.Host) {
+		if !loopback.Host(o.Host) {
 			return nil, fmt.Errorf("mailbox: security %q is allowed only to a loopback host, not %q", o.Security, o.Host)
 		}
 	default:
@@ -322,16 +322,6 @@ func New(o Options) (*Watcher, error) {
 		guard:       clock.NewGuard("mailbox watcher", o.Clock, log),
 		backoff:     clock.Backoff{Base: minBackoff, Cap: maxBackoff},
 	}, nil
-}
-
-// isLoopback reports whether host names this machine without a resolver:
-// "localhost", or a literal address in 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
-	return err == nil && ip.Unmap().IsLoopback()
 }
 
 // Run watches the mailbox until ctx ends, handing each new message to the

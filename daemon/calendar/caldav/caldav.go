@@ -55,8 +55,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -167,7 +167,7 @@ func New(o Options) (*Source, error) {
 		return nil, errors.New("caldav calendar: the URL has no host")
 	case u.User != nil:
 		return nil, errors.New("caldav calendar: put the username and password in their own settings, not in the URL")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+	case u.Scheme == "http" && !loopback.Host(u.Hostname()):
 		// Basic authentication sends the password in the clear.
 		return nil, fmt.Errorf("caldav calendar: %s: plain http would send the password in the clear; use https (http is allowed only to a loopback host)", u.Host)
 	}
@@ -209,15 +209,6 @@ func New(o Options) (*Source, error) {
 	s := &Source{opts: o, url: u, name: "caldav:" + u.Host + u.Path}
 	s.want = strings.Join(o.Calendars, "\n")
 	return s, nil
-}
-
-// isLoopback reports whether host is localhost or a loopback address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Name implements calendar.Source: "caldav:" and the host and path of the

@@ -184,35 +184,6 @@ func populate(t testing.TB, s *caldavtest.Server) {
 	s.Put(t, "tasks", "todo", task)
 }
 
-// sleepless is a clock whose timers fire at once, recording the waits.
-type sleepless struct {
-	mu     sync.Mutex
-	now    time.Time
-	waited []time.Duration
-}
-
-func (c *sleepless) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *sleepless) NewTimer(d time.Duration) clock.Timer {
-	c.mu.Lock()
-	c.waited = append(c.waited, d)
-	c.mu.Unlock()
-	f := clock.NewFake(c.now)
-	tm := f.NewTimer(d)
-	f.Advance(d)
-	return tm
-}
-
-func (c *sleepless) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // meter is a transport that counts requests and the bytes both ways:
 // request and status lines, headers and bodies.
 type meter struct {
@@ -270,7 +241,7 @@ func (b *meteredBody) Read(p []byte) (int, error) {
 
 type fixture struct {
 	srv   *caldavtest.Server
-	clock *sleepless
+	clock *clock.Instant
 	meter *meter
 	src   *caldav.Source
 	log   *bytes.Buffer
@@ -280,7 +251,7 @@ type fixture struct {
 // with edit applied to the options.
 func newFixture(t testing.TB, path string, edit func(*caldav.Options)) *fixture {
 	t.Helper()
-	fx := &fixture{srv: caldavtest.NewServer(t), clock: &sleepless{now: now}, log: &bytes.Buffer{}}
+	fx := &fixture{srv: caldavtest.NewServer(t), clock: clock.NewInstant(now), log: &bytes.Buffer{}}
 	populate(t, fx.srv)
 	fx.meter = &meter{rt: &http.Transport{}}
 	o := caldav.Options{
@@ -413,7 +384,7 @@ func TestQuietPoll(t *testing.T) {
 	first := fx.sync(t, "")
 	fx.meter.take()
 	fx.srv.Reset()
-	fx.clock.advance(time.Hour)
+	fx.clock.Advance(time.Hour)
 	ch := fx.sync(t, first.Cursor)
 	reqs, n := fx.meter.take()
 	if ch.Full || len(ch.Events) != 0 {
@@ -484,11 +455,11 @@ func TestChangeAndDeletion(t *testing.T) {
 func TestWindowSlides(t *testing.T) {
 	fx := newFixture(t, "/", nil)
 	ch := fx.sync(t, "")
-	fx.clock.advance(6 * 24 * time.Hour) // now+lookahead still inside the window
+	fx.clock.Advance(6 * 24 * time.Hour) // now+lookahead still inside the window
 	if ch = fx.sync(t, ch.Cursor); ch.Full {
 		t.Fatalf("Sync() 6 days later is a full listing, want a quiet poll")
 	}
-	fx.clock.advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
+	fx.clock.Advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
 	ch = fx.sync(t, ch.Cursor)
 	if want := calendar.ListingWindow(fx.clock.Now(), lookahead); !ch.Full || ch.Window != want {
 		t.Errorf("Sync() 8 days later = full %t window %v, want a full listing of %v", ch.Full, ch.Window, want)
@@ -579,8 +550,8 @@ func TestUnauthorized(t *testing.T) {
 	if strings.Contains(err.Error(), "wrong-password-77") || strings.Contains(fx.log.String(), "wrong-password-77") {
 		t.Errorf("the password appears in the error or log: %v\n%s", err, fx.log)
 	}
-	if ch.Requests != 1 || len(fx.clock.waited) != 0 {
-		t.Errorf("Sync() = %d requests, %d waits, want 1 and no retry", ch.Requests, len(fx.clock.waited))
+	if ch.Requests != 1 || len(fx.clock.Waits()) != 0 {
+		t.Errorf("Sync() = %d requests, %d waits, want 1 and no retry", ch.Requests, len(fx.clock.Waits()))
 	}
 }
 
@@ -592,8 +563,8 @@ func TestServerErrorsRetried(t *testing.T) {
 	if ch.Full || ch.Requests != 3 {
 		t.Errorf("Sync() through two 503s = full %t, %d requests, want a quiet poll in 3", ch.Full, ch.Requests)
 	}
-	if len(fx.clock.waited) != 2 || fx.clock.waited[0] < 500*time.Millisecond || fx.clock.waited[1] < time.Second {
-		t.Errorf("waits = %v, want two growing backoffs", fx.clock.waited)
+	if len(fx.clock.Waits()) != 2 || fx.clock.Waits()[0] < 500*time.Millisecond || fx.clock.Waits()[1] < time.Second {
+		t.Errorf("waits = %v, want two growing backoffs", fx.clock.Waits())
 	}
 
 	fx.srv.FailNext(100)

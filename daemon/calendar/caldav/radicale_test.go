@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar/caldav"
+	"github.com/leadup/leadup/daemon/clock"
 )
 
 // radicaleBin is Debian's Radicale (package radicale, 3.1 in bookworm).
@@ -188,7 +189,7 @@ func (r *radicale) remove(t testing.TB, slug, name string) {
 }
 
 // source returns a Source for Radicale's root, as the user.
-func (r *radicale) source(t testing.TB, c *sleepless, m *meter, edit func(*caldav.Options)) *caldav.Source {
+func (r *radicale) source(t testing.TB, c *clock.Instant, m *meter, edit func(*caldav.Options)) *caldav.Source {
 	t.Helper()
 	o := caldav.Options{
 		URL:        r.url + "/",
@@ -225,7 +226,7 @@ func TestRadicale(t *testing.T) {
 	r.put(t, "team", "budget", budget("Budget review (team copy)"))
 
 	ctx := context.Background()
-	c := &sleepless{now: now}
+	c := clock.NewInstant(now)
 	m := &meter{rt: &http.Transport{}}
 	src := r.source(t, c, m, func(o *caldav.Options) { o.Calendars = []string{"Work", "Team"} })
 
@@ -319,7 +320,7 @@ func benchEvents(n int) string {
 func BenchmarkRadicale(b *testing.B) {
 	r := startRadicale(b)
 	r.do(b, "PUT", "/"+r.user+"/bench/", "text/calendar; charset=utf-8", benchEvents(2000), http.StatusCreated, http.StatusNoContent)
-	c := &sleepless{now: now}
+	c := clock.NewInstant(now)
 	m := &meter{rt: &http.Transport{}}
 	src := r.source(b, c, m, nil)
 	ctx := context.Background()

@@ -1,12 +1,8 @@
 package google
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"syscall"
 	"time"
 
 	calendarapi "google.golang.org/api/calendar/v3"
@@ -103,20 +99,4 @@ func parseTime(t *calendarapi.EventDateTime) (time.Time, bool, error) {
 		return v, true, err
 	}
 	return time.Time{}, false, errors.New("neither dateTime nor date")
-}
-
-// isNetworkError reports a failure to get any HTTP answer: worth a retry.
-// It looks beneath *url.Error, which wraps every transport failure (a
-// refused refresh token included) and itself claims to be a net.Error.
-func isNetworkError(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
-		return true
-	}
-	var oerr *net.OpError
-	if errors.As(err, &oerr) {
-		return true
-	}
-	var derr *net.DNSError
-	return errors.As(err, &derr) && (derr.IsTemporary || derr.IsTimeout)
 }

@@ -347,7 +347,7 @@ func classify(err error) classified {
 		// No HTTP answer at all: a network failure or a timeout. The token
 		// endpoint refusing our refresh token arrives wrapped in a
 		// *url.Error too, but as a non-network error; it is final.
-		if isNetworkError(err) {
+		if calendar.IsNetworkError(err) {
 			return classified{kind: transient}
 		}
 		return classified{kind: permanent}

@@ -43,38 +43,9 @@ func (t *tokens) Invalidate() {
 	t.current = t.afterRefresh
 }
 
-// sleepless is a clock whose timers fire at once; it records the waits.
-type sleepless struct {
-	mu     sync.Mutex
-	now    time.Time
-	waited []time.Duration
-}
-
-func (c *sleepless) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *sleepless) NewTimer(d time.Duration) clock.Timer {
-	c.mu.Lock()
-	c.waited = append(c.waited, d)
-	c.mu.Unlock()
-	f := clock.NewFake(c.now)
-	tm := f.NewTimer(d)
-	f.Advance(d)
-	return tm
-}
-
-func (c *sleepless) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type fixture struct {
 	srv    *googletest.Server
-	clock  *sleepless
+	clock  *clock.Instant
 	tokens *tokens
 	src    *google.Source
 }
@@ -83,7 +54,7 @@ func newFixture(t testing.TB, opts ...func(*google.Options)) *fixture {
 	t.Helper()
 	srv := googletest.NewServer()
 	t.Cleanup(srv.Close)
-	fx := &fixture{srv: srv, clock: &sleepless{now: now}, tokens: &tokens{current: "good", afterRefresh: "good"}}
+	fx := &fixture{srv: srv, clock: clock.NewInstant(now), tokens: &tokens{current: "good", afterRefresh: "good"}}
 	o := google.Options{
 		CalendarID: "primary",
 		Lookahead:  14 * 24 * time.Hour,
@@ -268,12 +239,12 @@ func TestExpiredSyncTokenFallsBackToFullSync(t *testing.T) {
 func TestWindowSlidesWithAFullSync(t *testing.T) {
 	fx := newFixture(t)
 	ch := fx.sync(t, "")
-	fx.clock.advance(6 * 24 * time.Hour) // lookahead still inside the window
+	fx.clock.Advance(6 * 24 * time.Hour) // lookahead still inside the window
 	ch = fx.sync(t, ch.Cursor)
 	if ch.Full {
 		t.Fatal("sync 6 days later was full; the window still covered the lookahead")
 	}
-	fx.clock.advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
+	fx.clock.Advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
 	fx.srv.ResetStats()
 	ch = fx.sync(t, ch.Cursor)
 	if !ch.Full {
@@ -315,7 +286,7 @@ func TestRetries(t *testing.T) {
 			if got := len(fx.srv.Requests()); got != tt.requests || ch.Requests != tt.requests {
 				t.Errorf("requests = %d (reported %d), want %d", got, ch.Requests, tt.requests)
 			}
-			waits := fx.clock.waited
+			waits := fx.clock.Waits()
 			if len(waits) != tt.requests-1 {
 				t.Fatalf("waited %d times, want %d", len(waits), tt.requests-1)
 			}
@@ -334,8 +305,8 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	fx := newFixture(t)
 	fx.srv.FailNextRetryAfter(1, 429, "rateLimitExceeded", 20*time.Second)
 	fx.sync(t, "")
-	if len(fx.clock.waited) != 1 || fx.clock.waited[0] < 20*time.Second {
-		t.Errorf("waits = %v, want one of at least 20s", fx.clock.waited)
+	if len(fx.clock.Waits()) != 1 || fx.clock.Waits()[0] < 20*time.Second {
+		t.Errorf("waits = %v, want one of at least 20s", fx.clock.Waits())
 	}
 }
 
@@ -375,7 +346,7 @@ func TestConvert(t *testing.T) {
 	// A weekly 09:00 meeting in New York across the end of US daylight time
 	// (1 November 2026): the UTC start moves from 13:00 to 14:00.
 	first := time.Date(2026, 10, 19, 9, 0, 0, 0, mustZone(t, "America/New_York"))
-	fx.clock.now = first.Add(-time.Hour)
+	fx.clock.Advance(first.Add(-time.Hour).Sub(fx.clock.Now()))
 	master := meetingAt("ny", first)
 	master.Start = &calendarapi.EventDateTime{DateTime: first.Format(time.RFC3339), TimeZone: "America/New_York"}
 	master.End = &calendarapi.EventDateTime{DateTime: first.Add(time.Hour).Format(time.RFC3339), TimeZone: "America/New_York"}

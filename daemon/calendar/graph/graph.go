@@ -26,14 +26,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/leadup/leadup/internal/loopback"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/leadup/leadup/daemon/calendar"
@@ -142,7 +141,7 @@ func New(o Options) (*Source, error) {
 	case ep.Host == "":
 		return nil, fmt.Errorf("microsoft calendar: endpoint %q has no host", o.Endpoint)
 	case ep.Scheme == "https":
-	case ep.Scheme == "http" && isLoopback(ep.Hostname()):
+	case ep.Scheme == "http" && loopback.Host(ep.Hostname()):
 	default:
 		// The requests carry the user's access token: never in clear text
 		// over a network.
@@ -186,14 +185,6 @@ func New(o Options) (*Source, error) {
 		// control calendarView delta honours ($top is not listed).
 		prefer: []string{`outlook.timezone="UTC"`, "odata.maxpagesize=" + strconv.Itoa(o.PageSize)},
 	}, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // Name implements calendar.Source.
@@ -688,7 +679,7 @@ func (s *Source) get(ctx context.Context, link, what string, decode func(io.Read
 			continue
 		case errors.As(err, &gerr) && gerr.Temporary():
 			retryAfter = gerr.retryAfter
-		case gerr == nil && isNetworkError(err):
+		case gerr == nil && calendar.IsNetworkError(err):
 		default:
 			return requests, fmt.Errorf("%s: %w", what, err)
 		}
@@ -734,7 +725,7 @@ func (s *Source) once(ctx context.Context, link string, decode func(io.Reader) e
 		if body.over {
 			return errTooLarge
 		}
-		if isNetworkError(err) {
+		if calendar.IsNetworkError(err) {
 			return fmt.Errorf("read response: %w", err)
 		}
 		return fmt.Errorf("decode response: %w", err)
@@ -813,22 +804,6 @@ func (s *Source) parseRetryAfter(v string) time.Duration {
 		return max(0, min(t.Sub(s.opts.Clock.Now()), maxRetryAfter))
 	}
 	return 0
-}
-
-// isNetworkError reports a failure to get any HTTP answer: worth a retry.
-// It looks beneath *url.Error, which wraps every transport failure (a
-// refused refresh token included) and itself claims to be a net.Error.
-func isNetworkError(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
-		return true
-	}
-	var oerr *net.OpError
-	if errors.As(err, &oerr) {
-		return true
-	}
-	var derr *net.DNSError
-	return errors.As(err, &derr) && (derr.IsTemporary || derr.IsTimeout)
 }
 
 // truncate cuts s to at most n runes, for a log line or an error.

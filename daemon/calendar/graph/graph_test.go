@@ -48,38 +48,9 @@ func (t *tokens) Invalidate() {
 	t.current = t.afterRefresh
 }
 
-// sleepless is a clock whose timers fire at once; it records the waits.
-type sleepless struct {
-	mu     sync.Mutex
-	now    time.Time
-	waited []time.Duration
-}
-
-func (c *sleepless) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *sleepless) NewTimer(d time.Duration) clock.Timer {
-	c.mu.Lock()
-	c.waited = append(c.waited, d)
-	c.mu.Unlock()
-	f := clock.NewFake(c.now)
-	tm := f.NewTimer(d)
-	f.Advance(d)
-	return tm
-}
-
-func (c *sleepless) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type fixture struct {
 	srv    *graphtest.Server
-	clock  *sleepless
+	clock  *clock.Instant
 	tokens *tokens
 	src    *graph.Source
 	logs   *bytes.Buffer
@@ -92,7 +63,7 @@ func newFixture(t testing.TB, opts ...func(*graph.Options)) *fixture {
 	srv.SetClock(func() time.Time { return now })
 	fx := &fixture{
 		srv:    srv,
-		clock:  &sleepless{now: now},
+		clock:  clock.NewInstant(now),
 		tokens: &tokens{current: "good", afterRefresh: "good"},
 		logs:   &bytes.Buffer{},
 	}
@@ -368,12 +339,12 @@ func TestBadCursorGivesFullSync(t *testing.T) {
 func TestWindowSlidesWithAFullSync(t *testing.T) {
 	fx := newFixture(t)
 	ch := fx.sync(t, "")
-	fx.clock.advance(6 * 24 * time.Hour) // lookahead still inside the window
+	fx.clock.Advance(6 * 24 * time.Hour) // lookahead still inside the window
 	ch = fx.sync(t, ch.Cursor)
 	if ch.Full {
 		t.Fatal("sync 6 days later was full; the window still covered the lookahead")
 	}
-	fx.clock.advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
+	fx.clock.Advance(2 * 24 * time.Hour) // now+lookahead passes the window's end
 	fx.srv.ResetStats()
 	ch = fx.sync(t, ch.Cursor)
 	if !ch.Full {
@@ -420,7 +391,7 @@ func TestRetries(t *testing.T) {
 			if got := len(fx.srv.Requests()); got != tt.requests || ch.Requests != tt.requests {
 				t.Errorf("requests = %d (reported %d), want %d", got, ch.Requests, tt.requests)
 			}
-			waits := fx.clock.waited
+			waits := fx.clock.Waits()
 			if len(waits) != tt.requests-1 {
 				t.Fatalf("waited %d times, want %d", len(waits), tt.requests-1)
 			}
@@ -445,15 +416,15 @@ func TestThrottledWithRetryAfter(t *testing.T) {
 	if len(ch.Events) != 1 || ch.Requests != 3 {
 		t.Errorf("Sync() = %d events in %d requests, want 1 in 3", len(ch.Events), ch.Requests)
 	}
-	if len(fx.clock.waited) != 2 || fx.clock.waited[0] < 30*time.Second || fx.clock.waited[1] < 30*time.Second {
-		t.Errorf("waits = %v, want two of at least 30s", fx.clock.waited)
+	if len(fx.clock.Waits()) != 2 || fx.clock.Waits()[0] < 30*time.Second || fx.clock.Waits()[1] < 30*time.Second {
+		t.Errorf("waits = %v, want two of at least 30s", fx.clock.Waits())
 	}
 	// A hostile Retry-After does not stall the daemon for a day.
-	fx.clock.waited = nil
+	fx.clock.ResetWaits()
 	fx.srv.Throttle(1, 24*time.Hour)
 	fx.sync(t, "")
-	if len(fx.clock.waited) != 1 || fx.clock.waited[0] > 5*time.Minute {
-		t.Errorf("waits = %v, want one capped at 5m", fx.clock.waited)
+	if len(fx.clock.Waits()) != 1 || fx.clock.Waits()[0] > 5*time.Minute {
+		t.Errorf("waits = %v, want one capped at 5m", fx.clock.Waits())
 	}
 }
 
@@ -526,7 +497,7 @@ func TestNamedCalendar(t *testing.T) {
 			}
 			// The id is kept: a window slide does not list calendars again.
 			fx.srv.ResetStats()
-			fx.clock.advance(8 * 24 * time.Hour)
+			fx.clock.Advance(8 * 24 * time.Hour)
 			ch = fx.sync(t, ch.Cursor)
 			if reqs := fx.srv.Requests(); !ch.Full || len(reqs) != 1 || !strings.HasPrefix(reqs[0].Path, "/v1.0/me/calendars/AAMk") {
 				t.Errorf("slide: full %t, requests %+v; want one full round on the kept id", ch.Full, reqs)
@@ -832,7 +803,7 @@ func TestRecreatedCalendarIsLookedUpAgain(t *testing.T) {
 	}
 
 	// A full sync on a kept id that has gone looks the name up once.
-	fx.clock.advance(8 * 24 * time.Hour)
+	fx.clock.Advance(8 * 24 * time.Hour)
 	fx.srv.FailNext(http.StatusNotFound, "ErrorItemNotFound", 0)
 	fx.srv.ResetStats()
 	next = fx.sync(t, next.Cursor)
