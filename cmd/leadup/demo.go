@@ -248,7 +248,7 @@ func (d *demo) run(ctx context.Context, dir string) error {
 		{d.self + " meetings" + flagCfg, "the meetings with Dana that leadup found"},
 		{d.self + " status" + flagCfg, "what leadup plans next"},
 	})
-	fmt.Fprintln(d.stdout, "Next: make your own config.toml from config.example.toml (README: Google setup, or an .ics address).")
+	fmt.Fprintln(d.stdout, "Next: make your own config.toml from config.example.toml (the README sets up Google, Microsoft 365, CalDAV or an .ics address).")
 	return nil
 }
 
