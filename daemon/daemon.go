@@ -420,10 +420,6 @@ func openCalDAV(ctx context.Context, o Options) (calendar.Source, error) {
 	c := cfg.Calendar
 	password, err := cfg.CalDAV.Password.Reveal(ctx)
 	if err != nil {
-		if ce, ok := errors.AsType[*config.Error](err); ok {
-			ce.File = cfg.Path
-			return nil, ce
-		}
 		return nil, &config.Error{File: cfg.Path, Key: "calendar.password", Msg: err.Error(),
 			Fix: "check the file or command that gives the app password"}
 	}

@@ -70,7 +70,10 @@ func (p *parser) liveSources(raw *rawCalendar, ms *rawMicrosoft, google *rawGoog
 	src := cfg.Calendar.Source
 
 	m := &cfg.Microsoft
-	m.ClientID = strings.TrimSpace(p.str("microsoft.client_id", ms.ClientID, ""))
+	if ms.ClientID != nil {
+		// An empty one is missing: the check below says what to put there.
+		m.ClientID = strings.TrimSpace(*ms.ClientID)
+	}
 	m.Tenant = p.str("microsoft.tenant", ms.Tenant, DefaultMicrosoftTenant)
 	m.TokenFile = resolvePath(p.str("microsoft.token_file", ms.TokenFile, DefaultMicrosoftTokenFile), cfg.StateDir)
 	if ms.Calendar != nil {

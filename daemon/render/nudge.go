@@ -106,10 +106,7 @@ func (r *Renderer) Nudge(d NudgeData) (Rendered, error) {
 	if me := oneline(d.Me); me != "" {
 		u.Me = first(me)
 	}
-	u.Subject = "Quick update since we last met"
-	if d.Last == nil {
-		u.Subject = "Quick update on where things stand"
-	}
+	u.Subject = "Quick update " + u.Span
 	b.Update = u
 	body, err := r.statusText(b, d.Now)
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/leadup/leadup/daemon/meeting"
@@ -46,8 +47,6 @@ func (s *Store) Contact(ctx context.Context, boss string, at time.Time, ahead ti
 	if err := rows.Err(); err != nil {
 		return c, fmt.Errorf("list the 1:1s with %s: %w", boss, err)
 	}
-	for i, j := 0, len(c.OneOnOnes)-1; i < j; i, j = i+1, j-1 {
-		c.OneOnOnes[i], c.OneOnOnes[j] = c.OneOnOnes[j], c.OneOnOnes[i]
-	}
+	slices.Reverse(c.OneOnOnes) // read latest first, for the LIMIT
 	return c, nil
 }
