@@ -92,6 +92,16 @@ type demo struct {
 	runErr  error
 }
 
+// wholeSecond rounds t up to a whole second, as the demo calendar writes
+// times: rounding down would take up to a second off a fast timeline, all
+// of its margin at -speed 50, and start the 1:1 before its brief is due.
+func wholeSecond(t time.Time) time.Time {
+	if r := t.Truncate(time.Second); r.Before(t) {
+		return r.Add(time.Second)
+	}
+	return t
+}
+
 func (d *demo) scaled(t time.Duration) time.Duration {
 	return time.Duration(float64(t) / d.speed).Round(10 * time.Millisecond)
 }
@@ -116,10 +126,11 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	}
 	d.dir, d.seen = dir, make(map[string]bool)
 
-	now := time.Now().Truncate(time.Second)
-	oneOnOne := now.Add(d.scaled(demoOneOnOne))
-	group := now.Add(d.scaled(demoGroup))
-	if err := d.writeWorkspace(oneOnOne, group); err != nil {
+	now := wholeSecond(time.Now())
+	oneOnOne := wholeSecond(now.Add(d.scaled(demoOneOnOne)))
+	end := wholeSecond(oneOnOne.Add(d.scaled(demoLength)))
+	group := wholeSecond(now.Add(d.scaled(demoGroup)))
+	if err := d.writeWorkspace(oneOnOne, end, group); err != nil {
 		return err
 	}
 	d.say("Workspace: %s", dir)
@@ -169,7 +180,6 @@ func (d *demo) run(ctx context.Context, dir string) error {
 	fmt.Fprintln(d.stdout)
 
 	// 2. The follow-up.
-	end := oneOnOne.Add(d.scaled(demoLength))
 	followup, err := d.await(ctx, "followup", "Dana / Sam 1:1", end.Add(d.scaled(demoAfter)),
 		"Why: what was agreed is clearest right after the meeting; two lines now save a \"what did we decide?\" later.")
 	if err != nil {
@@ -335,7 +345,7 @@ func shellQuote(s string) string {
 }
 
 // writeWorkspace writes the configuration and the calendar.
-func (d *demo) writeWorkspace(oneOnOne, group time.Time) error {
+func (d *demo) writeWorkspace(oneOnOne, end, group time.Time) error {
 	md := filepath.Join(d.dir, "Maildir")
 	for _, sub := range []string{"tmp", "new", "cur"} {
 		if err := os.MkdirAll(filepath.Join(md, sub), 0o700); err != nil {
@@ -400,7 +410,7 @@ ATTENDEE;CN=Dana Whitfield;PARTSTAT=ACCEPTED:mailto:%[6]s
 ATTENDEE;CN=Sam Rivera;PARTSTAT=ACCEPTED:mailto:%[7]s
 END:VEVENT
 END:VCALENDAR
-`, stamp(d.start), stamp(oneOnOne), stamp(oneOnOne.Add(d.scaled(demoLength))), stamp(group), stamp(group.Add(30*time.Minute)),
+`, stamp(d.start), stamp(oneOnOne), stamp(end), stamp(group), stamp(group.Add(30*time.Minute)),
 		demoBoss, demoMe), "\n", "\r\n")
 	return os.WriteFile(filepath.Join(d.dir, "calendar.ics"), []byte(ics), 0o600)
 }
@@ -450,7 +460,9 @@ type demoMail struct {
 // the Maildir, expected at due. While it waits, it shows why.
 func (d *demo) await(ctx context.Context, kind, about string, due time.Time, why string) (*demoMail, error) {
 	if wait := time.Until(due); wait > time.Second {
-		d.say("Waiting %s for the %s.", wait.Round(time.Second), kindName(kind))
+		// Whole seconds, cut down: 2.7 s shows as "2s", and the email
+		// comes within the second after that.
+		d.say("Waiting %s for the %s.", wait.Truncate(time.Second), kindName(kind))
 		if why != "" {
 			fmt.Fprintf(d.stdout, "  %s\n", why)
 		}

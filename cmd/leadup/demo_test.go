@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestDemo runs "leadup demo" twenty times faster than a person would see
@@ -114,5 +115,19 @@ func TestDemoInvocation(t *testing.T) {
 				t.Errorf("demoInvocation(%q) = %q, want %q", tt.arg0, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWholeSecond: the demo calendar's times are rounded up, never down,
+// so that at -speed 50 the 1:1 does not start before its brief is due.
+func TestWholeSecond(t *testing.T) {
+	base := time.Date(2026, 12, 6, 12, 42, 53, 0, time.UTC)
+	for in, want := range map[time.Duration]time.Duration{
+		0: 0, time.Nanosecond: time.Second, 800 * time.Millisecond: time.Second, time.Second: time.Second,
+		1999 * time.Millisecond: 2 * time.Second,
+	} {
+		if got := wholeSecond(base.Add(in)); !got.Equal(base.Add(want)) {
+			t.Errorf("wholeSecond(+%v) = +%v, want +%v", in, got.Sub(base), want)
+		}
 	}
 }
